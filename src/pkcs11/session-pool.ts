@@ -1,0 +1,81 @@
+// A bounded pool of PKCS#11 sessions: one operation per session at a time, a bounded wait for a
+// free one, and replacement of sessions the token has invalidated.
+
+export class PoolExhaustedError extends Error {
+  constructor(waitedMs: number) {
+    super(`QKMS_POOL_EXHAUSTED: no PKCS#11 session became free within ${waitedMs} ms`);
+  }
+}
+
+interface Waiter {
+  resolve(session: Buffer): void;
+  timer: NodeJS.Timeout;
+}
+
+export class SessionPool {
+  private readonly idle: Buffer[] = [];
+  private readonly waiters: Waiter[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly openSession: () => Buffer,
+    private readonly closeSession: (session: Buffer) => void,
+    size: number,
+    private readonly acquireTimeoutMs: number,
+  ) {
+    for (let i = 0; i < size; i++) this.idle.push(openSession());
+  }
+
+  acquire(): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('session pool is closed'));
+    const session = this.idle.pop();
+    if (session) return Promise.resolve(session);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new PoolExhaustedError(this.acquireTimeoutMs));
+        }, this.acquireTimeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Returns a session; `broken` sessions are closed and replaced by a fresh one. */
+  release(session: Buffer, broken = false): void {
+    let next = session;
+    if (broken) {
+      try {
+        this.closeSession(session);
+      } catch {
+        // The token already dropped it.
+      }
+      try {
+        next = this.openSession();
+      } catch {
+        return; // The token is gone: the pool shrinks until the module is re-initialised.
+      }
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(next);
+    } else {
+      this.idle.push(next);
+    }
+  }
+
+  /** Closes idle sessions. Callers drain in-flight work first: closing a busy session crashes SoftHSM. */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) clearTimeout(w.timer);
+    for (const s of this.idle.splice(0)) {
+      try {
+        this.closeSession(s);
+      } catch {
+        // Closing is best effort at shutdown.
+      }
+    }
+  }
+}

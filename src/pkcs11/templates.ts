@@ -1,0 +1,89 @@
+// Every CKA template QKMS hands to the token, in one place. Keys are generated non-extractable
+// and sensitive, named by CKA_ID (the key UUID's 16 bytes) and CKA_LABEL (the key id).
+
+import type * as pkcs11js from 'pkcs11js';
+import { CKA, CKK, CKM, CKO } from './constants';
+import type { KeyPairGeneration } from './token-api';
+
+export interface KeyPairTemplates {
+  readonly mechanism: number;
+  readonly publicKey: pkcs11js.Template;
+  readonly privateKey: pkcs11js.Template;
+}
+
+export function keyPairTemplates(
+  generation: KeyPairGeneration,
+  id: Buffer,
+  label: string,
+  persistent: boolean,
+): KeyPairTemplates {
+  const common = [
+    { type: CKA.TOKEN, value: persistent },
+    { type: CKA.ID, value: id },
+    { type: CKA.LABEL, value: label },
+  ];
+  const publicKey: pkcs11js.Template = [
+    ...common,
+    { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
+    { type: CKA.PRIVATE, value: false },
+    { type: CKA.VERIFY, value: true },
+  ];
+  const privateKey: pkcs11js.Template = [
+    ...common,
+    { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.SENSITIVE, value: true },
+    { type: CKA.EXTRACTABLE, value: false },
+    { type: CKA.SIGN, value: true },
+  ];
+  switch (generation.kind) {
+    case 'rsa':
+      publicKey.push(
+        { type: CKA.KEY_TYPE, value: CKK.RSA },
+        { type: CKA.MODULUS_BITS, value: generation.bits },
+        { type: CKA.PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      );
+      privateKey.push({ type: CKA.KEY_TYPE, value: CKK.RSA });
+      return { mechanism: CKM.RSA_PKCS_KEY_PAIR_GEN, publicKey, privateKey };
+    case 'ec':
+    case 'edwards': {
+      const keyType = generation.kind === 'ec' ? CKK.EC : CKK.EC_EDWARDS;
+      publicKey.push(
+        { type: CKA.KEY_TYPE, value: keyType },
+        { type: CKA.EC_PARAMS, value: Buffer.from(generation.curveOidDer, 'hex') },
+      );
+      privateKey.push({ type: CKA.KEY_TYPE, value: keyType });
+      const mechanism = generation.kind === 'ec' ? CKM.EC_KEY_PAIR_GEN : CKM.EC_EDWARDS_KEY_PAIR_GEN;
+      return { mechanism, publicKey, privateKey };
+    }
+  }
+}
+
+export function keyObjectSearch(
+  objectClass: number,
+  locator: { idHex?: string; label?: string },
+): pkcs11js.Template {
+  const template: pkcs11js.Template = [{ type: CKA.CLASS, value: objectClass }];
+  if (locator.idHex !== undefined) template.push({ type: CKA.ID, value: Buffer.from(locator.idHex, 'hex') });
+  if (locator.label !== undefined) template.push({ type: CKA.LABEL, value: locator.label });
+  return template;
+}
+
+export function dataObjectSearch(application: string, label?: string): pkcs11js.Template {
+  const template: pkcs11js.Template = [
+    { type: CKA.CLASS, value: CKO.DATA },
+    { type: CKA.APPLICATION, value: application },
+  ];
+  if (label !== undefined) template.push({ type: CKA.LABEL, value: label });
+  return template;
+}
+
+export function dataObjectTemplate(application: string, label: string, value: Buffer): pkcs11js.Template {
+  return [
+    ...dataObjectSearch(application, label),
+    { type: CKA.TOKEN, value: true },
+    // Metadata is not secret, but keeping it private hides it from unauthenticated sessions.
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.VALUE, value },
+  ];
+}

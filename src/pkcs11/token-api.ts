@@ -1,0 +1,82 @@
+// The contract between the HTTP thread and the PKCS#11 thread. Everything crossing it is plain
+// data (structured clone), so the same interface serves the real worker and test doubles.
+
+import type { PublicKeyMaterial } from '../crypto/public-key';
+import type { MechanismSpec } from './mechanism-spec';
+
+/** How a key pair is found in the token: by CKA_ID (hex) and/or CKA_LABEL. */
+export interface KeyLocator {
+  readonly idHex?: string;
+  readonly label?: string;
+}
+
+export type KeyPairGeneration =
+  | { readonly kind: 'rsa'; readonly bits: number }
+  | { readonly kind: 'ec' | 'edwards'; readonly curveOidDer: string };
+
+export interface KeyPairInfo {
+  readonly idHex: string;
+  readonly label: string;
+  readonly publicKey: PublicKeyMaterial;
+  readonly hasPrivateKey: boolean;
+}
+
+export interface DataObject {
+  readonly label: string;
+  readonly value: Uint8Array;
+}
+
+export interface OpenOptions {
+  readonly modulePath: string;
+  readonly tokenLabel: string;
+  readonly pin: string;
+  readonly poolSize: number;
+  /** How long a call may wait for a free session before it is throttled. */
+  readonly acquireTimeoutMs: number;
+  /** Open sessions read-only: the HSM user may lack write rights. */
+  readonly readOnly: boolean;
+}
+
+export interface TokenDescription {
+  readonly label: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serial: string;
+  readonly mechanisms: readonly number[];
+}
+
+export interface TokenApi {
+  open(options: OpenOptions): Promise<TokenDescription>;
+  close(): Promise<void>;
+  generateKeyPair(
+    generation: KeyPairGeneration,
+    idHex: string,
+    label: string,
+    persistent: boolean,
+  ): Promise<KeyPairInfo>;
+  findKeyPair(locator: KeyLocator): Promise<KeyPairInfo | null>;
+  listKeyPairs(): Promise<KeyPairInfo[]>;
+  destroyKeyPair(locator: KeyLocator): Promise<void>;
+  sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array>;
+  verify(
+    locator: KeyLocator,
+    mechanism: MechanismSpec,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean>;
+  listData(application: string): Promise<DataObject[]>;
+  createData(application: string, label: string, value: Uint8Array): Promise<void>;
+  destroyData(application: string, label: string): Promise<void>;
+}
+
+export type TokenMethod = keyof TokenApi;
+
+export interface TokenRequest {
+  readonly id: number;
+  readonly method: TokenMethod;
+  readonly args: unknown[];
+}
+
+export type TokenReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly failure: import('./token-error').TokenFailure };

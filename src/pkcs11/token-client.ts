@@ -1,0 +1,126 @@
+// The HTTP thread's handle on the token thread: every TokenApi method becomes a message with a
+// deadline. A call that misses its deadline fails with DependencyTimeoutException while the
+// token thread finishes (or stays stuck in) the native call on its own.
+
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { KmsError } from '../errors/kms-error';
+import { kmsErrorForCkr } from './ckr-table';
+import type { TokenApi, TokenMethod, TokenReply, TokenRequest } from './token-api';
+import { TokenError } from './token-error';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+/** The compiled worker script: beside this file when running from dist/, else in dist/. */
+function workerScript(): string {
+  const sibling = join(__dirname, 'token-thread.js');
+  if (existsSync(sibling)) return sibling;
+  const built = resolve(__dirname, '../../dist/pkcs11/token-thread.js');
+  if (existsSync(built)) return built;
+  throw new Error(`token thread script not found (looked for ${sibling} and ${built}); run npm run build`);
+}
+
+type Promised<T> = T extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
+
+export class TokenClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | null = null;
+
+  /**
+   * @param deadlineMs default deadline per call
+   * @param slowDeadlineMs deadline for calls that legitimately take long (key generation, open)
+   */
+  constructor(
+    private readonly deadlineMs: number,
+    private readonly slowDeadlineMs = 120_000,
+  ) {
+    this.worker = new Worker(workerScript());
+    this.worker.on('message', (reply: TokenReply) => this.settle(reply));
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', (code) => this.failAll(new Error(`token thread exited with code ${code}`)));
+    this.worker.unref();
+  }
+
+  /** Calls a TokenApi method in the token thread; PKCS#11 failures become KmsErrors. */
+  call<M extends TokenMethod>(
+    method: M,
+    args: Parameters<TokenApi[M]>,
+    deadlineMs = this.deadlineFor(method),
+  ): ReturnType<Promised<TokenApi[M]>> {
+    return this.send(method, args, deadlineMs) as ReturnType<Promised<TokenApi[M]>>;
+  }
+
+  private deadlineFor(method: TokenMethod): number {
+    return method === 'generateKeyPair' || method === 'open' || method === 'close'
+      ? this.slowDeadlineMs
+      : this.deadlineMs;
+  }
+
+  private send(method: TokenMethod, args: unknown[], deadlineMs: number): Promise<unknown> {
+    if (this.dead) {
+      return Promise.reject(new KmsError('KeyUnavailableException', 'The HSM connection is down.', this.dead));
+    }
+    const id = this.nextId++;
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new KmsError('DependencyTimeoutException', 'The HSM did not answer in time. Retry later.'));
+      }, deadlineMs);
+      this.pending.set(id, { resolve: resolvePromise, reject, timer });
+      this.worker.postMessage({ id, method, args } satisfies TokenRequest);
+    });
+  }
+
+  private settle(reply: TokenReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return; // Already timed out.
+    this.pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(kmsErrorForCkr(reply.failure.ckr, new TokenError(reply.failure)));
+  }
+
+  private failAll(err: Error): void {
+    this.dead = err;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new KmsError('KeyUnavailableException', 'The HSM connection is down.', err));
+      this.pending.delete(id);
+    }
+  }
+
+  /** Closes the token (draining in-flight calls) and stops the thread. */
+  async shutdown(): Promise<void> {
+    if (!this.dead) {
+      try {
+        await this.call('close', []);
+      } finally {
+        await this.worker.terminate();
+      }
+    }
+  }
+}
+
+/** The TokenApi as seen from the HTTP thread. */
+export function tokenProxy(client: TokenClient): TokenApi {
+  return {
+    open: (...a) => client.call('open', a),
+    close: (...a) => client.call('close', a),
+    generateKeyPair: (...a) => client.call('generateKeyPair', a),
+    findKeyPair: (...a) => client.call('findKeyPair', a),
+    listKeyPairs: (...a) => client.call('listKeyPairs', a),
+    destroyKeyPair: (...a) => client.call('destroyKeyPair', a),
+    sign: (...a) => client.call('sign', a),
+    verify: (...a) => client.call('verify', a),
+    listData: (...a) => client.call('listData', a),
+    createData: (...a) => client.call('createData', a),
+    destroyData: (...a) => client.call('destroyData', a),
+  };
+}

@@ -1,0 +1,329 @@
+// The PKCS#11 side of QKMS: runs inside the token thread and is the only code that calls
+// pkcs11js. Synchronous PKCS#11 calls (SignInit, FindObjects, GetAttributeValue) block only this
+// thread; the data calls use pkcs11js's promise forms so several sessions sign at once.
+
+import * as pkcs11js from 'pkcs11js';
+import type { PublicKeyMaterial } from '../crypto/public-key';
+import { unwrapEcPoint } from '../crypto/public-key';
+import { CKA, CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKK, CKO, CKU_USER } from './constants';
+import type { MechanismSpec } from './mechanism-spec';
+import { toPkcs11Mechanism } from './mechanism-params';
+import { SessionPool } from './session-pool';
+import {
+  dataObjectSearch,
+  dataObjectTemplate,
+  keyObjectSearch,
+  keyPairTemplates,
+} from './templates';
+import type {
+  DataObject,
+  KeyLocator,
+  KeyPairGeneration,
+  KeyPairInfo,
+  OpenOptions,
+  TokenApi,
+  TokenDescription,
+} from './token-api';
+
+const MAX_SIGNATURE_BYTES = 1024;
+const EC_POINT_LENGTH: Record<string, number> = {
+  '06082a8648ce3d030107': 65,
+  '06052b81040022': 97,
+  '06052b81040023': 133,
+  '06052b8104000a': 65,
+  '06032b6570': 32,
+};
+
+interface KeyHandles {
+  readonly privateKey: Buffer | null;
+  readonly publicKey: Buffer | null;
+}
+
+const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
+const isCkr = (err: unknown, name: string): boolean =>
+  err instanceof Error && err.message.includes(name);
+
+export class TokenHost implements TokenApi {
+  private p11: pkcs11js.PKCS11 | null = null;
+  private pool: SessionPool | null = null;
+  /** Keeps the login alive: closing a token's last session logs the application out. */
+  private anchor: Buffer | null = null;
+  /** Object handles are valid for one login only; the map is rebuilt after a re-login. */
+  private readonly handles = new Map<string, KeyHandles>();
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
+
+  async open(options: OpenOptions): Promise<TokenDescription> {
+    const p11 = new pkcs11js.PKCS11();
+    p11.load(options.modulePath);
+    try {
+      // Without CKF_OS_LOCKING_OK SoftHSM disables its locks and concurrent signing crashes.
+      p11.C_Initialize({ flags: CKF_OS_LOCKING_OK });
+    } catch (err) {
+      if (!isCkr(err, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw err;
+    }
+    this.p11 = p11;
+    const slot = await this.findSlot(p11, options.tokenLabel);
+    const flags = CKF_SERIAL_SESSION | (options.readOnly ? 0 : CKF_RW_SESSION);
+    this.anchor = p11.C_OpenSession(slot, flags);
+    try {
+      p11.C_Login(this.anchor, CKU_USER, options.pin);
+    } catch (err) {
+      // Never retried: real HSMs lock the PIN after a few failures.
+      if (!isCkr(err, 'CKR_USER_ALREADY_LOGGED_IN')) throw err;
+    }
+    this.pool = new SessionPool(
+      () => p11.C_OpenSession(slot, flags),
+      (s) => p11.C_CloseSession(s),
+      options.poolSize,
+      options.acquireTimeoutMs,
+    );
+    const info = p11.C_GetTokenInfo(slot);
+    return {
+      label: trimPadded(info.label),
+      manufacturer: trimPadded(info.manufacturerID),
+      model: trimPadded(info.model),
+      serial: trimPadded(info.serialNumber),
+      mechanisms: p11.C_GetMechanismList(slot),
+    };
+  }
+
+  /** Two processes opening one SoftHSM token at once sometimes get CKR_GENERAL_ERROR: retry. */
+  private async findSlot(p11: pkcs11js.PKCS11, label: string): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const slot of p11.C_GetSlotList(true)) {
+          if (trimPadded(p11.C_GetTokenInfo(slot).label) === label) return slot;
+        }
+        throw new Error(`QKMS_TOKEN_NOT_FOUND: no token labelled "${label}" is present`);
+      } catch (err) {
+        if (attempt >= 5 || !isCkr(err, 'CKR_GENERAL_ERROR')) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const p11 = this.p11;
+    if (!p11) return;
+    if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+    this.pool?.close();
+    try {
+      if (this.anchor) p11.C_CloseSession(this.anchor);
+      p11.C_Finalize();
+    } finally {
+      this.p11 = null;
+      this.pool = null;
+      this.anchor = null;
+      this.handles.clear();
+    }
+  }
+
+  private module(): pkcs11js.PKCS11 {
+    if (!this.p11) throw new Error('CKR_CRYPTOKI_NOT_INITIALIZED: the token is not open');
+    return this.p11;
+  }
+
+  /** Runs `work` on a pooled session, replacing the session if the token broke it. */
+  private async withSession<T>(work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T): Promise<T> {
+    const p11 = this.module();
+    const pool = this.pool as SessionPool;
+    const session = await pool.acquire();
+    this.inFlight++;
+    let broken = false;
+    try {
+      return await work(p11, session);
+    } catch (err) {
+      broken = isCkr(err, 'CKR_SESSION_HANDLE_INVALID') || isCkr(err, 'CKR_SESSION_CLOSED') ||
+        isCkr(err, 'CKR_OPERATION_ACTIVE');
+      throw err;
+    } finally {
+      pool.release(session, broken);
+      if (--this.inFlight === 0 && this.drained) {
+        this.drained();
+        this.drained = null;
+      }
+    }
+  }
+
+  private findObjects(p11: pkcs11js.PKCS11, session: Buffer, template: pkcs11js.Template): Buffer[] {
+    p11.C_FindObjectsInit(session, template);
+    try {
+      const found: Buffer[] = [];
+      for (;;) {
+        const batch = p11.C_FindObjects(session, 64);
+        found.push(...batch);
+        if (batch.length < 64) return found;
+      }
+    } finally {
+      p11.C_FindObjectsFinal(session);
+    }
+  }
+
+  private keyHandles(p11: pkcs11js.PKCS11, session: Buffer, locator: KeyLocator): KeyHandles {
+    const cacheKey = `${locator.idHex ?? ''}/${locator.label ?? ''}`;
+    const cached = this.handles.get(cacheKey);
+    if (cached) return cached;
+    const one = (objectClass: number): Buffer | null => {
+      const found = this.findObjects(p11, session, keyObjectSearch(objectClass, locator));
+      if (found.length > 1) throw new Error(`QKMS_AMBIGUOUS_KEY: ${found.length} objects match ${cacheKey}`);
+      return found[0] ?? null;
+    };
+    const handles = { privateKey: one(CKO.PRIVATE_KEY), publicKey: one(CKO.PUBLIC_KEY) };
+    if (handles.privateKey || handles.publicKey) this.handles.set(cacheKey, handles);
+    return handles;
+  }
+
+  private describe(p11: pkcs11js.PKCS11, session: Buffer, handles: KeyHandles): KeyPairInfo {
+    const source = handles.publicKey ?? handles.privateKey;
+    if (!source) throw new Error('no key object');
+    const attrs = p11.C_GetAttributeValue(session, source, [
+      { type: CKA.ID },
+      { type: CKA.LABEL },
+      { type: CKA.KEY_TYPE },
+    ]);
+    const keyType = (attrs[2]?.value as Buffer).readUInt32LE(0);
+    return {
+      idHex: (attrs[0]?.value as Buffer).toString('hex'),
+      label: (attrs[1]?.value as Buffer).toString('utf8'),
+      publicKey: this.publicMaterial(p11, session, source, keyType),
+      hasPrivateKey: handles.privateKey !== null,
+    };
+  }
+
+  private publicMaterial(
+    p11: pkcs11js.PKCS11,
+    session: Buffer,
+    handle: Buffer,
+    keyType: number,
+  ): PublicKeyMaterial {
+    if (keyType === CKK.RSA) {
+      const [modulus, exponent] = p11.C_GetAttributeValue(session, handle, [
+        { type: CKA.MODULUS },
+        { type: CKA.PUBLIC_EXPONENT },
+      ]);
+      return { kind: 'rsa', modulus: modulus?.value as Buffer, exponent: exponent?.value as Buffer };
+    }
+    if (keyType === CKK.EC || keyType === CKK.EC_EDWARDS) {
+      const [params, point] = p11.C_GetAttributeValue(session, handle, [
+        { type: CKA.EC_PARAMS },
+        { type: CKA.EC_POINT },
+      ]);
+      const curveOidDer = (params?.value as Buffer).toString('hex');
+      const length = EC_POINT_LENGTH[curveOidDer];
+      if (length === undefined) throw new Error(`QKMS_UNKNOWN_CURVE: ${curveOidDer}`);
+      const bare = unwrapEcPoint(point?.value as Buffer, length);
+      return { kind: keyType === CKK.EC ? 'ec' : 'edwards', curveOidDer, point: bare };
+    }
+    throw new Error(`QKMS_UNSUPPORTED_KEY_TYPE: 0x${keyType.toString(16)}`);
+  }
+
+  generateKeyPair(
+    generation: KeyPairGeneration,
+    idHex: string,
+    label: string,
+    persistent: boolean,
+  ): Promise<KeyPairInfo> {
+    return this.withSession(async (p11, session) => {
+      const t = keyPairTemplates(generation, Buffer.from(idHex, 'hex'), label, persistent);
+      const pair = await p11.C_GenerateKeyPairAsync(
+        session,
+        { mechanism: t.mechanism },
+        t.publicKey,
+        t.privateKey,
+      );
+      return this.describe(p11, session, pair);
+    });
+  }
+
+  findKeyPair(locator: KeyLocator): Promise<KeyPairInfo | null> {
+    return this.withSession((p11, session) => {
+      const handles = this.keyHandles(p11, session, locator);
+      return handles.privateKey || handles.publicKey ? this.describe(p11, session, handles) : null;
+    });
+  }
+
+  listKeyPairs(): Promise<KeyPairInfo[]> {
+    return this.withSession((p11, session) => {
+      const infos: KeyPairInfo[] = [];
+      for (const handle of this.findObjects(p11, session, [{ type: CKA.CLASS, value: CKO.PRIVATE_KEY }])) {
+        const [id] = p11.C_GetAttributeValue(session, handle, [{ type: CKA.ID }]);
+        const idHex = (id?.value as Buffer).toString('hex');
+        const handles = this.keyHandles(p11, session, { idHex });
+        infos.push(this.describe(p11, session, handles));
+      }
+      return infos;
+    });
+  }
+
+  destroyKeyPair(locator: KeyLocator): Promise<void> {
+    return this.withSession((p11, session) => {
+      const handles = this.keyHandles(p11, session, locator);
+      for (const h of [handles.privateKey, handles.publicKey]) if (h) p11.C_DestroyObject(session, h);
+      this.handles.clear();
+    });
+  }
+
+  sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array> {
+    return this.withSession(async (p11, session) => {
+      const key = this.keyHandles(p11, session, locator).privateKey;
+      if (!key) throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
+      p11.C_SignInit(session, toPkcs11Mechanism(mechanism), key);
+      // Both buffers stay referenced by this frame until the promise settles (DESIGN §10).
+      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const output = Buffer.alloc(MAX_SIGNATURE_BYTES);
+      const signature = await p11.C_SignAsync(session, input, output);
+      return new Uint8Array(signature);
+    });
+  }
+
+  verify(
+    locator: KeyLocator,
+    mechanism: MechanismSpec,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean> {
+    return this.withSession(async (p11, session) => {
+      const key = this.keyHandles(p11, session, locator).publicKey;
+      if (!key) throw new Error('QKMS_NO_PUBLIC_KEY: the key has no public key object');
+      p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key);
+      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const sig = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
+      try {
+        return await p11.C_VerifyAsync(session, input, sig);
+      } catch (err) {
+        if (isCkr(err, 'CKR_SIGNATURE_INVALID') || isCkr(err, 'CKR_SIGNATURE_LEN_RANGE')) return false;
+        throw err;
+      }
+    });
+  }
+
+  listData(application: string): Promise<DataObject[]> {
+    return this.withSession((p11, session) =>
+      this.findObjects(p11, session, dataObjectSearch(application)).map((handle) => {
+        const [label, value] = p11.C_GetAttributeValue(session, handle, [
+          { type: CKA.LABEL },
+          { type: CKA.VALUE },
+        ]);
+        return {
+          label: (label?.value as Buffer).toString('utf8'),
+          value: new Uint8Array(value?.value as Buffer),
+        };
+      }),
+    );
+  }
+
+  createData(application: string, label: string, value: Uint8Array): Promise<void> {
+    return this.withSession((p11, session) => {
+      p11.C_CreateObject(session, dataObjectTemplate(application, label, Buffer.from(value)));
+    });
+  }
+
+  destroyData(application: string, label: string): Promise<void> {
+    return this.withSession((p11, session) => {
+      for (const h of this.findObjects(p11, session, dataObjectSearch(application, label))) {
+        p11.C_DestroyObject(session, h);
+      }
+    });
+  }
+}
