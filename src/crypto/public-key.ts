@@ -47,6 +47,17 @@ export function spkiDer(material: PublicKeyMaterial): Buffer {
   }
 }
 
+/** The size a signature's halves depend on: RSA modulus bytes, or EC field element bytes. */
+export function keyShape(material: PublicKeyMaterial): { sizeBytes: number } {
+  if (material.kind === 'rsa') {
+    let n = material.modulus.length;
+    for (let i = 0; i < material.modulus.length && material.modulus[i] === 0; i++) n--;
+    return { sizeBytes: n };
+  }
+  if (material.kind === 'edwards') return { sizeBytes: material.point.length };
+  return { sizeBytes: (material.point.length - 1) / 2 };
+}
+
 export function nodePublicKey(spki: Buffer): KeyObject {
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }

@@ -3,7 +3,8 @@
 // PKCS#1) and which bare PKCS#11 mechanism signs it. Handlers receive an entry from here and never
 // switch on algorithm names themselves.
 
-import { createHash } from 'node:crypto';
+import { constants, createHash, verify, type KeyObject } from 'node:crypto';
+import { ed25519ph } from '@noble/curves/ed25519';
 import { CKG_MGF1, CKM } from '../pkcs11/constants';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature';
@@ -49,6 +50,8 @@ export interface SigningAlgorithmEntry {
   encodeSignature(raw: Buffer, key: KeyShape): Buffer;
   /** KMS signature → token form, or null when it cannot be a valid signature for this key. */
   decodeSignature(wire: Buffer, key: KeyShape): Buffer | null;
+  /** Checks a KMS-form signature over a RAW message without the token (self-checks, tests). */
+  verifyRaw(message: Buffer, key: KeyObject, signature: Buffer): boolean;
 }
 
 // DER DigestInfo prefixes (RFC 8017 §9.2 note 1) for the hashes KMS uses.
@@ -69,6 +72,11 @@ const MGF1: Record<Hash, number> = {
   sha512: CKG_MGF1.SHA512,
 };
 
+function rawEd25519PublicKey(key: KeyObject): Buffer {
+  const spki = key.export({ format: 'der', type: 'spki' });
+  return spki.subarray(spki.length - 32);
+}
+
 function digestOf(hash: Hash, message: Buffer, messageType: MessageType): Buffer {
   return messageType === 'DIGEST' ? message : createHash(hash).update(message).digest();
 }
@@ -86,6 +94,7 @@ function pkcs1(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
     tokenInput: (m, t) => Buffer.concat([DIGEST_INFO_PREFIX[hash], digestOf(hash, m, t)]),
     encodeSignature: asIs,
     decodeSignature: exactLength,
+    verifyRaw: (m, key, sig) => verify(hash, m, { key, padding: constants.RSA_PKCS1_PADDING }, sig),
   };
 }
 
@@ -102,6 +111,8 @@ function pss(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
     tokenInput: (m, t) => digestOf(hash, m, t),
     encodeSignature: asIs,
     decodeSignature: exactLength,
+    verifyRaw: (m, key, sig) =>
+      verify(hash, m, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[hash] }, sig),
   };
 }
 
@@ -114,6 +125,7 @@ function ecdsa(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
     tokenInput: (m, t) => digestOf(hash, m, t),
     encodeSignature: (raw) => ecdsaRawToDer(raw),
     decodeSignature: (wire, key) => ecdsaDerToRaw(wire, key.sizeBytes),
+    verifyRaw: (m, key, sig) => verify(hash, m, { key, dsaEncoding: 'der' }, sig),
   };
 }
 
@@ -129,6 +141,7 @@ function unavailable(name: SigningAlgorithm, why: string): SigningAlgorithmEntry
     tokenInput: refuse,
     encodeSignature: refuse,
     decodeSignature: refuse,
+    verifyRaw: refuse,
   };
 }
 
@@ -151,6 +164,7 @@ export const SIGNING_ALGORITHM_TABLE: Readonly<Record<SigningAlgorithm, SigningA
     tokenInput: (m) => m,
     encodeSignature: asIs,
     decodeSignature: (wire) => (wire.length === 64 ? wire : null),
+    verifyRaw: (m, key, sig) => verify(null, m, key, sig),
   },
   // Ed25519ph (RFC 8032 §5.1): the client sends SHA-512(message); the token signs that prehash.
   ED25519_PH_SHA_512: {
@@ -161,6 +175,8 @@ export const SIGNING_ALGORITHM_TABLE: Readonly<Record<SigningAlgorithm, SigningA
     tokenInput: (m) => m,
     encodeSignature: asIs,
     decodeSignature: (wire) => (wire.length === 64 ? wire : null),
+    // node:crypto has no Ed25519ph; noble's implementation applies the SHA-512 prehash itself.
+    verifyRaw: (m, key, sig) => ed25519ph.verify(sig, m, rawEd25519PublicKey(key)),
   },
   SM2DSA: unavailable('SM2DSA', 'a token with a vendor SM2 mechanism configured'),
   ML_DSA_SHAKE_256: unavailable('ML_DSA_SHAKE_256', 'a PKCS#11 3.2 token with CKM_ML_DSA'),

@@ -1,0 +1,188 @@
+// Loads the configuration: YAML file, then environment overrides, validated against the one
+// schema. Every problem is collected and reported together, so an operator fixes them in one go.
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_FIELDS, type AdoptedKeyConfig, type FieldSpec, type QkmsConfig } from './schema';
+import { Secret } from './secret';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export interface LoadedConfig {
+  readonly config: QkmsConfig;
+  readonly pin: Secret;
+}
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+function lookup(tree: Tree, path: string): unknown {
+  let node: unknown = tree;
+  for (const part of path.split('.')) node = isTree(node) ? node[part] : undefined;
+  return node;
+}
+
+function assign(tree: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    if (!isTree(node[part])) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+/** Coerces a YAML or env value to the field's type, or returns a problem description. */
+function coerce(field: FieldSpec, raw: unknown, fromEnv: boolean): { value: unknown } | { problem: string } {
+  const where = fromEnv ? `${field.env}` : `${field.path}`;
+  switch (field.type) {
+    case 'string':
+      if (typeof raw !== 'string' || raw === '') return { problem: `${where} must be a non-empty string` };
+      return { value: raw };
+    case 'integer': {
+      const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
+      if (typeof n !== 'number' || !Number.isInteger(n)) return { problem: `${where} must be an integer` };
+      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
+        return { problem: `${where} must be between ${field.min} and ${field.max} (got ${n})` };
+      }
+      return { value: n };
+    }
+    case 'boolean': {
+      const b = raw === 'true' ? true : raw === 'false' ? false : raw;
+      if (typeof b !== 'boolean') return { problem: `${where} must be true or false` };
+      return { value: b };
+    }
+    case 'enum':
+      if (typeof raw !== 'string' || !field.values?.includes(raw)) {
+        return { problem: `${where} must be one of ${field.values?.join(', ')}` };
+      }
+      return { value: raw };
+  }
+}
+
+function unknownKeys(tree: Tree, prefix: string, problems: string[]): void {
+  const known = new Set(CONFIG_FIELDS.map((f) => f.path));
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (path === 'keys') continue;
+    if (path === 'pkcs11.pin') {
+      problems.push('pkcs11.pin is not allowed in the config file: give the PIN in QKMS_PIN or in the file named by pkcs11.pinFile');
+    } else if (isTree(value) && [...known].some((k) => k.startsWith(`${path}.`))) {
+      unknownKeys(value, path, problems);
+    } else if (!known.has(path)) {
+      problems.push(`unknown setting ${path}`);
+    }
+  }
+}
+
+function adoptedKeys(raw: unknown, problems: string[]): AdoptedKeyConfig[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    problems.push('keys must be a list');
+    return [];
+  }
+  const seen = new Set<string>();
+  return raw.flatMap((entry: unknown, i): AdoptedKeyConfig[] => {
+    const at = `keys[${i}]`;
+    if (!isTree(entry)) {
+      problems.push(`${at} must be a mapping`);
+      return [];
+    }
+    const keyId = typeof entry.keyId === 'string' ? entry.keyId.toLowerCase() : '';
+    if (!UUID.test(keyId)) problems.push(`${at}.keyId must be a UUID`);
+    else if (seen.has(keyId)) problems.push(`${at}.keyId ${keyId} appears twice`);
+    seen.add(keyId);
+    const label = typeof entry.label === 'string' && entry.label !== '' ? entry.label : undefined;
+    const idHex = typeof entry.id === 'string' && /^([0-9a-fA-F]{2})+$/.test(entry.id) ? entry.id.toLowerCase() : undefined;
+    if (entry.id !== undefined && idHex === undefined) problems.push(`${at}.id must be hex bytes (CKA_ID)`);
+    if (label === undefined && idHex === undefined) problems.push(`${at} needs a label or an id to find the key in the token`);
+    const aliases = Array.isArray(entry.aliases) ? entry.aliases : entry.aliases === undefined ? [] : null;
+    if (aliases === null || !aliases.every((a): a is string => typeof a === 'string' && ALIAS.test(a) && !a.startsWith('alias/aws/'))) {
+      problems.push(`${at}.aliases must be a list of names like alias/my-key (not alias/aws/…)`);
+    }
+    for (const key of Object.keys(entry)) {
+      if (!['keyId', 'label', 'id', 'description', 'aliases', 'enabled'].includes(key)) problems.push(`unknown setting ${at}.${key}`);
+    }
+    return [
+      {
+        keyId,
+        ...(label === undefined ? {} : { label }),
+        ...(idHex === undefined ? {} : { idHex }),
+        description: typeof entry.description === 'string' ? entry.description : '',
+        aliases: (aliases ?? []) as string[],
+        enabled: entry.enabled !== false,
+      },
+    ];
+  });
+}
+
+function readPin(env: NodeJS.ProcessEnv, pinFile: string | undefined, problems: string[]): Secret {
+  if (env.QKMS_PIN !== undefined && env.QKMS_PIN !== '') return new Secret(env.QKMS_PIN);
+  if (pinFile) {
+    try {
+      const pin = readFileSync(pinFile, 'utf8').split(/\r?\n/)[0] ?? '';
+      if (pin === '') problems.push(`the PIN file ${pinFile} is empty`);
+      return new Secret(pin);
+    } catch (err) {
+      problems.push(`cannot read the PIN file ${pinFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  } else {
+    problems.push('no token PIN: set QKMS_PIN or QKMS_PIN_FILE (or pkcs11.pinFile)');
+  }
+  return new Secret('');
+}
+
+/** Parses and validates a configuration; throws ConfigError listing every problem. */
+export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
+  const problems: string[] = [];
+  let tree: Tree = {};
+  if (yamlText !== undefined) {
+    try {
+      const parsed: unknown = parseYaml(yamlText);
+      if (parsed !== null && parsed !== undefined) {
+        if (isTree(parsed)) tree = parsed;
+        else problems.push('the config file must be a YAML mapping');
+      }
+    } catch (err) {
+      problems.push(`the config file is not valid YAML: ${(err as Error).message}`);
+    }
+  }
+  unknownKeys(tree, '', problems);
+  const out: Tree = {};
+  for (const field of CONFIG_FIELDS) {
+    const fromEnv = env[field.env];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : lookup(tree, field.path);
+    if (raw === undefined || raw === null) {
+      if (field.default !== undefined) assign(out, field.path, field.default);
+      else if (field.path !== 'pkcs11.pinFile') problems.push(`${field.path} is required (or set ${field.env})`);
+      continue;
+    }
+    const result = coerce(field, raw, fromEnv !== undefined && fromEnv !== '');
+    if ('problem' in result) problems.push(result.problem);
+    else assign(out, field.path, result.value);
+  }
+  out.keys = adoptedKeys(tree.keys, problems);
+  const config = out as unknown as QkmsConfig;
+  if (!/^\d{12}$/.test(String(lookup(out, 'arn.account')))) problems.push('arn.account must be twelve digits');
+  const pin = readPin(env, config.pkcs11?.pinFile, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { config: Object.freeze(config), pin };
+}
+
+export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
+  let text: string | undefined;
+  if (path !== undefined) {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+    }
+  }
+  return loadConfig(text, env);
+}
