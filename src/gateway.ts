@@ -1,0 +1,90 @@
+// Assembles a running gateway from a validated configuration: token thread, capability probe,
+// key catalog, HTTP listener. Used by `qkms serve`, `qkms dev` and the integration tests.
+
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { probeCapabilities, type Capabilities } from './crypto/capabilities';
+import type { QkmsConfig } from './config/schema';
+import type { Secret } from './config/secret';
+import { createApp } from './http/app';
+import { KeyCatalog } from './keys/key-catalog';
+import type { Logger } from './log/logger';
+import { TokenClient, tokenProxy } from './pkcs11/token-client';
+import type { TokenApi, TokenDescription } from './pkcs11/token-api';
+
+export interface Gateway {
+  readonly url: string;
+  readonly token: TokenApi;
+  readonly catalog: KeyCatalog;
+  readonly capabilities: Capabilities;
+  readonly description: TokenDescription;
+  /** Stops accepting, lets in-flight requests finish, closes the token. */
+  close(): Promise<void>;
+}
+
+export interface OpenedToken {
+  readonly client: TokenClient;
+  readonly token: TokenApi;
+  readonly description: TokenDescription;
+}
+
+export async function openToken(config: QkmsConfig, pin: Secret): Promise<OpenedToken> {
+  const client = new TokenClient(config.pkcs11.callTimeoutMs);
+  const token = tokenProxy(client);
+  try {
+    const description = await token.open({
+      modulePath: config.pkcs11.module,
+      tokenLabel: config.pkcs11.tokenLabel,
+      pin: pin.reveal(),
+      poolSize: config.pkcs11.sessions,
+      acquireTimeoutMs: config.pkcs11.acquireTimeoutMs,
+      readOnly: config.pkcs11.readOnly,
+    });
+    return { client, token, description };
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger): Promise<Gateway> {
+  const { client, token, description } = await openToken(config, pin);
+  try {
+    log.info({ token: description.label, manufacturer: description.manufacturer, model: description.model }, 'token open');
+    const capabilities = await probeCapabilities(token, description.mechanisms);
+    const catalog = new KeyCatalog(token, { scope: config.arn, adopted: config.keys, readOnly: config.pkcs11.readOnly });
+    const { problems } = await catalog.load();
+    for (const problem of problems) log.warn({ problem }, 'key catalog');
+    catalog.startRefresh(config.metadata.refreshSeconds, (problem) => log.warn({ problem }, 'key catalog'));
+    const app = createApp({ ctx: { catalog, token, capabilities, scope: config.arn }, log, maxBodyBytes: config.http.maxBodyBytes });
+    const server = createServer(app);
+    await listen(server, config.listen.host, config.listen.port);
+    const { port } = server.address() as AddressInfo;
+    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    return {
+      url: `http://${host}:${port}`,
+      token,
+      catalog,
+      capabilities,
+      description,
+      async close() {
+        catalog.stopRefresh();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await client.shutdown();
+      },
+    };
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,54 @@
+// The KMS endpoint: POST / with X-Amz-Target: TrentService.<Operation>. It alone knows the
+// wire: target parsing, content type, body limits, request ids, and the error envelope. It is
+// a plain (req, res) handler so the signing path pays for no middleware it does not need.
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KmsError, toKmsError } from '../errors/kms-error';
+import type { Logger } from '../log/logger';
+import type { OperationContext } from '../operations/operation';
+import { NOT_SERVED, OPERATIONS } from '../operations/registry';
+import { parseInput } from './parse-input';
+import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
+
+const TARGET_PREFIX = 'TrentService.';
+const ACCEPTED_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'];
+
+export interface KmsHandlerOptions {
+  readonly ctx: OperationContext;
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+}
+
+function operationFor(target: string | string[] | undefined) {
+  const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+  const op = OPERATIONS.get(name);
+  if (op) return op;
+  if (NOT_SERVED.has(name)) {
+    throw new KmsError('UnsupportedOperationException', `QKMS does not serve ${name}: it is a signing gateway (see docs/compatibility.md).`);
+  }
+  throw new KmsError('UnknownOperationException', 'The requested operation is not recognized.');
+}
+
+export function kmsHandler(options: KmsHandlerOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    let operation = 'unknown';
+    try {
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) {
+        throw new KmsError('SerializationException', `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`);
+      }
+      const op = operationFor(req.headers['x-amz-target']);
+      operation = op.name;
+      const body = parseJsonObject(await readBody(req, options.maxBodyBytes));
+      const output = await op.handle(parseInput(op.input, body) as never, options.ctx);
+      sendJson(res, 200, serializeOutput(output), requestId);
+    } catch (err) {
+      const error = toKmsError(err);
+      const level = error.status >= 500 ? 'error' : 'debug';
+      options.log[level]({ requestId, operation, error: error.name, cause: error.cause === undefined ? undefined : String(error.cause) }, 'request failed');
+      if (!res.headersSent) sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
+    }
+  };
+}

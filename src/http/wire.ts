@@ -1,0 +1,67 @@
+// The AWS JSON 1.1 codecs the adapter needs: request bodies in (size limit, JSON without
+// prototype tricks), responses out (Buffers as base64), error envelopes.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KmsError } from '../errors/kms-error';
+
+export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** Reads the body up to `limit` bytes; past it the request is refused without buffering more. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new KmsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new KmsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+// Keys that could reach an object's prototype if a later step copied the object.
+const dropDangerous = (key: string, value: unknown): unknown =>
+  key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+
+/** Parses a request body: it must be one JSON object. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.length === 0 ? '{}' : body.toString('utf8'), dropDangerous);
+  } catch {
+    throw new KmsError('SerializationException', 'The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new KmsError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** JSON with binary members as base64, as the AWS JSON protocol encodes blobs. */
+export function serializeOutput(output: unknown): string {
+  return JSON.stringify(output, function (this: Record<string, unknown>, key, value: unknown) {
+    const original = key === '' ? value : this[key];
+    return original instanceof Uint8Array ? Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') : value;
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: string, requestId: string, errorType?: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('x-amzn-RequestId', requestId);
+  if (errorType) res.setHeader('x-amzn-ErrorType', errorType);
+  res.end(body);
+}

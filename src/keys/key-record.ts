@@ -1,0 +1,34 @@
+// A KMS key as QKMS knows it: the metadata KMS reports plus where its objects are in the token.
+
+import type { KeyObject } from 'node:crypto';
+import type { KeySpec } from '../crypto/key-specs';
+import type { KeyShape } from '../crypto/signing-algorithms';
+import type { KeyLocator } from '../pkcs11/token-api';
+
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+
+/** What is stored in the token's CKO_DATA metadata object (or comes from the config catalog). */
+export interface KeyMetadataRecord {
+  readonly keyId: string;
+  readonly keySpec: KeySpec;
+  readonly keyUsage: 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC';
+  readonly description: string;
+  readonly state: KeyState;
+  /** Epoch seconds. */
+  readonly creationDate: number;
+  readonly deletionDate?: number;
+  readonly origin: 'AWS_KMS' | 'EXTERNAL';
+  readonly aliases: readonly { readonly name: string; readonly creationDate: number }[];
+  readonly locator: KeyLocator;
+}
+
+/** A key ready for use: metadata plus its public key, read once from the token and cached. */
+export interface KeyEntry {
+  readonly record: KeyMetadataRecord;
+  readonly arn: string;
+  readonly spki: Buffer;
+  readonly publicKey: KeyObject;
+  readonly shape: KeyShape;
+  /** Where the record lives: the token's metadata objects, or the config file's catalog. */
+  readonly source: 'token' | 'config';
+}

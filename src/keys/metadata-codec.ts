@@ -1,0 +1,40 @@
+// The CKO_DATA form of key metadata. SoftHSM makes CKA_VALUE read-only, so an update writes a
+// new revision (label "qkms-key/<id>/<rev>") and then removes the old one; a reader keeps the
+// highest revision, so a crash between the two steps loses nothing.
+
+import { isKeySpec } from '../crypto/key-specs';
+import type { KeyMetadataRecord } from './key-record';
+
+export const METADATA_APPLICATION = 'qkms';
+const LABEL = /^qkms-key\/([0-9a-f-]{36})\/(\d+)$/;
+
+export function metadataLabel(keyId: string, revision: number): string {
+  return `qkms-key/${keyId}/${revision}`;
+}
+
+export function parseMetadataLabel(label: string): { keyId: string; revision: number } | null {
+  const m = LABEL.exec(label);
+  return m ? { keyId: m[1] as string, revision: Number(m[2]) } : null;
+}
+
+export function encodeMetadata(record: KeyMetadataRecord): Uint8Array {
+  return Buffer.from(JSON.stringify({ format: 1, ...record }), 'utf8');
+}
+
+/** Decodes a stored record, or null if it is not one this version understands. */
+export function decodeMetadata(value: Uint8Array): KeyMetadataRecord | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const r = parsed as Partial<KeyMetadataRecord> & { format?: unknown };
+  if (r.format !== 1 || typeof r.keyId !== 'string' || typeof r.keySpec !== 'string' || !isKeySpec(r.keySpec)) {
+    return null;
+  }
+  if (typeof r.creationDate !== 'number' || typeof r.locator !== 'object' || !Array.isArray(r.aliases)) return null;
+  const { format: _format, ...record } = r;
+  return record as KeyMetadataRecord;
+}

@@ -1,0 +1,24 @@
+// GetPublicKey: DER SubjectPublicKeyInfo plus what a client needs to use it offline.
+
+import { KEY_SPEC_TABLE } from '../crypto/key-specs';
+import { GRANT_TOKENS, KEY_ID } from './input-schema';
+import { assertUsable, servedSigningAlgorithms } from './key-use';
+import { defineOperation } from './operation';
+
+export const getPublicKey = defineOperation({
+  name: 'GetPublicKey',
+  input: { KeyId: KEY_ID, GrantTokens: GRANT_TOKENS },
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    assertUsable(key);
+    const spec = KEY_SPEC_TABLE[key.record.keySpec];
+    return {
+      KeyId: key.arn,
+      PublicKey: key.spki,
+      ...(spec.legacyCustomerMasterKeySpec ? { CustomerMasterKeySpec: key.record.keySpec } : {}),
+      KeySpec: key.record.keySpec,
+      KeyUsage: key.record.keyUsage,
+      SigningAlgorithms: servedSigningAlgorithms(key, ctx),
+    };
+  },
+});

@@ -1,0 +1,25 @@
+// ListAliases: aliases in name order, optionally only those of one key.
+
+import { LIMIT, MARKER } from './input-schema';
+import { defineOperation } from './operation';
+import { pageFields, paginate } from './paging';
+
+export const listAliases = defineOperation({
+  name: 'ListAliases',
+  input: { KeyId: { kind: 'string', min: 1, max: 2048 }, Limit: LIMIT, Marker: MARKER },
+  async handle(input, ctx) {
+    const keyId = input.KeyId === undefined ? undefined : ctx.catalog.resolve(input.KeyId).record.keyId;
+    const aliases = ctx.catalog.aliases().filter((a) => keyId === undefined || a.keyId === keyId);
+    const page = paginate(aliases, (a) => a.name, input.Limit, input.Marker);
+    return {
+      Aliases: page.items.map((a) => ({
+        AliasName: a.name,
+        AliasArn: a.arn,
+        TargetKeyId: a.keyId,
+        CreationDate: a.creationDate,
+        LastUpdatedDate: a.creationDate,
+      })),
+      ...pageFields(page),
+    };
+  },
+});

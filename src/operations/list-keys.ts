@@ -1,0 +1,17 @@
+// ListKeys: every key this gateway serves, paged in key-id order.
+
+import { LIMIT, MARKER } from './input-schema';
+import { defineOperation } from './operation';
+import { pageFields, paginate } from './paging';
+
+export const listKeys = defineOperation({
+  name: 'ListKeys',
+  input: { Limit: LIMIT, Marker: MARKER },
+  async handle(input, ctx) {
+    const page = paginate(ctx.catalog.keys(), (k) => k.record.keyId, input.Limit, input.Marker);
+    return {
+      Keys: page.items.map((k) => ({ KeyId: k.record.keyId, KeyArn: k.arn })),
+      ...pageFields(page),
+    };
+  },
+});

@@ -1,0 +1,28 @@
+// The shape of a KMS operation: a name, an input schema and a handler that never sees HTTP.
+
+import type { Capabilities } from '../crypto/capabilities';
+import type { ArnScope } from '../keys/arns';
+import type { KeyCatalog } from '../keys/key-catalog';
+import type { TokenApi } from '../pkcs11/token-api';
+import type { InputOf, InputSchema } from './input-schema';
+
+export interface OperationContext {
+  readonly catalog: KeyCatalog;
+  readonly token: TokenApi;
+  readonly capabilities: Capabilities;
+  readonly scope: ArnScope;
+}
+
+/** Output values: Buffers become base64 on the wire; dates are epoch-second numbers already. */
+export type OperationOutput = Record<string, unknown>;
+
+export interface Operation<S extends InputSchema = InputSchema> {
+  readonly name: string;
+  readonly input: S;
+  handle(input: InputOf<S>, ctx: OperationContext): Promise<OperationOutput>;
+}
+
+/** Declares an operation with its input type inferred from the schema. */
+export function defineOperation<S extends InputSchema>(op: Operation<S>): Operation {
+  return op as unknown as Operation;
+}

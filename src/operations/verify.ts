@@ -1,0 +1,27 @@
+// Verify: in the token, with the key's public key object. A bad signature is the error
+// KMSInvalidSignatureException, never SignatureValid: false. The message type need not be the
+// one used at Sign: RAW and DIGEST lead to the same token input.
+
+import { KmsError } from '../errors/kms-error';
+import { defineOperation } from './operation';
+import { dryRunSucceeded, signingPlan } from './key-use';
+import { SIGNING_MEMBERS } from './signing-input';
+
+const invalid = (): KmsError =>
+  new KmsError('KMSInvalidSignatureException', 'The signature is not valid for this key, message and algorithm.');
+
+export const verify = defineOperation({
+  name: 'Verify',
+  input: { ...SIGNING_MEMBERS, Signature: { kind: 'blob', required: true, min: 1, max: 6144 } },
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    const messageType = input.MessageType ?? 'RAW';
+    const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
+    if (input.DryRun) dryRunSucceeded();
+    const tokenSignature = plan.decodeSignature(input.Signature, key.shape);
+    if (!tokenSignature) throw invalid();
+    const data = plan.tokenInput(input.Message, messageType);
+    if (!(await ctx.token.verify(key.record.locator, plan.mechanism, data, tokenSignature))) throw invalid();
+    return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: plan.name };
+  },
+});
