@@ -29,7 +29,7 @@ ${created.length > 0 ? `Created demo keys: ${created.join(', ')}\n` : ''}Aliases
 Try:
   AWS_ACCESS_KEY_ID=dev AWS_SECRET_ACCESS_KEY=dev AWS_DEFAULT_REGION=${config.arn.region} \\
     aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
-    --message "hello" --message-type RAW --signing-algorithm ECDSA_SHA_256 --cli-binary-format raw-in-base64-out
+    --message fileb://<(printf hello) --message-type RAW --signing-algorithm ECDSA_SHA_256
 `);
   return waitForShutdown(gateway, log);
 }

@@ -4,6 +4,8 @@
 import type * as pkcs11js from 'pkcs11js';
 import { CKA, CKK, CKM, CKO } from './constants';
 import type { KeyPairGeneration } from './token-api';
+import { derOctetString } from '../crypto/der';
+import type { PublicKeyMaterial } from '../crypto/public-key';
 
 export interface KeyPairTemplates {
   readonly mechanism: number;
@@ -57,6 +59,33 @@ export function keyPairTemplates(
       return { mechanism, publicKey, privateKey };
     }
   }
+}
+
+/** A token public-key object holding `material`, for verify-only keys. */
+export function publicKeyTemplate(material: PublicKeyMaterial, id: Buffer, label: string): pkcs11js.Template {
+  const template: pkcs11js.Template = [
+    { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
+    { type: CKA.TOKEN, value: true },
+    { type: CKA.PRIVATE, value: false },
+    { type: CKA.VERIFY, value: true },
+    { type: CKA.ID, value: id },
+    { type: CKA.LABEL, value: label },
+  ];
+  if (material.kind === 'rsa') {
+    template.push(
+      { type: CKA.KEY_TYPE, value: CKK.RSA },
+      { type: CKA.MODULUS, value: Buffer.from(material.modulus) },
+      { type: CKA.PUBLIC_EXPONENT, value: Buffer.from(material.exponent) },
+    );
+  } else {
+    template.push(
+      { type: CKA.KEY_TYPE, value: material.kind === 'ec' ? CKK.EC : CKK.EC_EDWARDS },
+      { type: CKA.EC_PARAMS, value: Buffer.from(material.curveOidDer, 'hex') },
+      // CKA_EC_POINT is a DER OCTET STRING holding the point.
+      { type: CKA.EC_POINT, value: derOctetString(Buffer.from(material.point)) },
+    );
+  }
+  return template;
 }
 
 export function keyObjectSearch(

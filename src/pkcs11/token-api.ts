@@ -57,6 +57,8 @@ export interface TokenApi {
   findKeyPair(locator: KeyLocator): Promise<KeyPairInfo | null>;
   listKeyPairs(): Promise<KeyPairInfo[]>;
   destroyKeyPair(locator: KeyLocator): Promise<void>;
+  /** Stores a public key as a token object: a verify-only key (e.g. one whose private half lives elsewhere). */
+  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyPairInfo>;
   sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array>;
   verify(
     locator: KeyLocator,

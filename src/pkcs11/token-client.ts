@@ -117,6 +117,7 @@ export function tokenProxy(client: TokenClient): TokenApi {
     findKeyPair: (...a) => client.call('findKeyPair', a),
     listKeyPairs: (...a) => client.call('listKeyPairs', a),
     destroyKeyPair: (...a) => client.call('destroyKeyPair', a),
+    importPublicKey: (...a) => client.call('importPublicKey', a),
     sign: (...a) => client.call('sign', a),
     verify: (...a) => client.call('verify', a),
     listData: (...a) => client.call('listData', a),

@@ -14,6 +14,7 @@ import {
   dataObjectTemplate,
   keyObjectSearch,
   keyPairTemplates,
+  publicKeyTemplate,
 } from './templates';
 import type {
   DataObject,
@@ -233,6 +234,13 @@ export class TokenHost implements TokenApi {
         t.privateKey,
       );
       return this.describe(p11, session, pair);
+    });
+  }
+
+  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyPairInfo> {
+    return this.withSession((p11, session) => {
+      const handle = p11.C_CreateObject(session, publicKeyTemplate(material, Buffer.from(idHex, 'hex'), label));
+      return this.describe(p11, session, { privateKey: null, publicKey: handle });
     });
   }
 
