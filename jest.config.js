@@ -1,6 +1,6 @@
 // Three jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
 // token), e2e (the built daemon as a child process, driven by the AWS SDK, the AWS CLI, openssl).
-const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
   projects: [

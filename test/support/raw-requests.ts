@@ -1,0 +1,40 @@
+// Requests the SDK would never send on its own: a KMS client whose outgoing HTTP request is
+// rewritten just before it leaves, so the SDK still parses the answer into its typed exceptions,
+// and a bare fetch for checking status codes and headers.
+
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { HttpRequest } from '@smithy/types';
+
+export function tamperingClient(endpoint: string, tamper: (request: HttpRequest) => void): KMSClient {
+  const client = new KMSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as HttpRequest;
+      tamper(request);
+      if (typeof request.body === 'string') request.headers['content-length'] = String(Buffer.byteLength(request.body));
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'qkmsTestTamper' },
+  );
+  return client;
+}
+
+export async function postKms(
+  endpoint: string,
+  target: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, ...headers },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
