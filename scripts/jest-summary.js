@@ -11,7 +11,9 @@ try {
   process.exit(0);
 }
 // A suite that failed to run (syntax error, failing beforeAll) has no test results: count it as failed.
-const brokenSuites = results.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+const brokenSuites = results.testResults.filter(
+  (s) => s.status === 'failed' && s.assertionResults.length === 0,
+).length;
 const skipped = results.numPendingTests + results.numTodoTests;
 const line = `${results.numPassedTests} passed, ${results.numFailedTests + brokenSuites} failed`;
 console.log(skipped > 0 ? `${line}, ${skipped} skipped` : line);

@@ -50,13 +50,30 @@ export async function openToken(config: QkmsConfig, pin: Secret): Promise<Opened
 export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger): Promise<Gateway> {
   const { client, token, description } = await openToken(config, pin);
   try {
-    log.info({ token: description.label, manufacturer: description.manufacturer, model: description.model }, 'token open');
+    log.info(
+      {
+        token: description.label,
+        manufacturer: description.manufacturer,
+        model: description.model,
+      },
+      'token open',
+    );
     const capabilities = await probeCapabilities(token, description.mechanisms);
-    const catalog = new KeyCatalog(token, { scope: config.arn, adopted: config.keys, readOnly: config.pkcs11.readOnly });
+    const catalog = new KeyCatalog(token, {
+      scope: config.arn,
+      adopted: config.keys,
+      readOnly: config.pkcs11.readOnly,
+    });
     const { problems } = await catalog.load();
     for (const problem of problems) log.warn({ problem }, 'key catalog');
-    catalog.startRefresh(config.metadata.refreshSeconds, (problem) => log.warn({ problem }, 'key catalog'));
-    const app = createApp({ ctx: { catalog, token, capabilities, scope: config.arn }, log, maxBodyBytes: config.http.maxBodyBytes });
+    catalog.startRefresh(config.metadata.refreshSeconds, (problem) =>
+      log.warn({ problem }, 'key catalog'),
+    );
+    const app = createApp({
+      ctx: { catalog, token, capabilities, scope: config.arn },
+      log,
+      maxBodyBytes: config.http.maxBodyBytes,
+    });
     const server = createServer(app);
     await listen(server, config.listen.host, config.listen.port);
     const { port } = server.address() as AddressInfo;

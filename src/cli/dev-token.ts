@@ -27,7 +27,10 @@ export function prepareDevToken(dataDir: string, label = DEV_TOKEN_LABEL): DevTo
   const pinFile = join(dir, 'user.pin');
   mkdirSync(tokens, { recursive: true, mode: 0o700 });
   if (!existsSync(softhsmConf)) {
-    writeFileSync(softhsmConf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    writeFileSync(
+      softhsmConf,
+      `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+    );
   }
   // SoftHSM reads SOFTHSM2_CONF when the module initialises, in this process.
   process.env.SOFTHSM2_CONF = softhsmConf;
@@ -35,10 +38,14 @@ export function prepareDevToken(dataDir: string, label = DEV_TOKEN_LABEL): DevTo
   if (created) {
     const pin = randomBytes(8).toString('hex');
     const soPin = randomBytes(8).toString('hex');
-    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin], {
-      env: process.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      'softhsm2-util',
+      ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin],
+      {
+        env: process.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     writeFileSync(join(dir, 'so.pin'), `${soPin}\n`, { mode: 0o600 });
     writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
   }
@@ -50,10 +57,14 @@ export function readPinFile(pinFile: string): string {
 }
 
 /** alias/demo-rsa-2048, alias/demo-ecc-nist-p256, … */
-export const demoAlias = (spec: KeySpec): string => `alias/demo-${spec.toLowerCase().replace(/_/g, '-')}`;
+export const demoAlias = (spec: KeySpec): string =>
+  `alias/demo-${spec.toLowerCase().replace(/_/g, '-')}`;
 
 /** Creates one demo key per key spec this token can generate, unless the catalog has keys already. */
-export async function ensureDemoKeys(catalog: KeyCatalog, capabilities: Capabilities): Promise<KeySpec[]> {
+export async function ensureDemoKeys(
+  catalog: KeyCatalog,
+  capabilities: Capabilities,
+): Promise<KeySpec[]> {
   if (catalog.keys().length > 0) return [];
   const created: KeySpec[] = [];
   for (const spec of KEY_SPECS) {

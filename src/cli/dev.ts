@@ -3,7 +3,13 @@
 import { loadConfig } from '../config/load';
 import { startGateway } from '../gateway';
 import { createLogger } from '../log/logger';
-import { DEV_TOKEN_LABEL, demoAlias, ensureDemoKeys, prepareDevToken, SOFTHSM_MODULE } from './dev-token';
+import {
+  DEV_TOKEN_LABEL,
+  demoAlias,
+  ensureDemoKeys,
+  prepareDevToken,
+  SOFTHSM_MODULE,
+} from './dev-token';
 import { waitForShutdown } from './serve';
 
 export async function runDev(dataDir: string, port: number): Promise<number> {

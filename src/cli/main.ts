@@ -43,7 +43,11 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(err instanceof ConfigError ? `qkms: ${err.message}\n` : `qkms: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      err instanceof ConfigError
+        ? `qkms: ${err.message}\n`
+        : `qkms: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -8,7 +8,8 @@ import { createLogger, type Logger } from '../log/logger';
 
 /** Until SigV4 authentication exists, the API may only be reachable from this machine. */
 export function assertLoopback(host: string): void {
-  const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+  const loopback =
+    host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
   if (!loopback) {
     throw new ConfigError([
       `listen.host ${host} is not a loopback address: this version of QKMS has no authentication yet and serves loopback only`,

@@ -39,16 +39,25 @@ function assign(tree: Tree, path: string, value: unknown): void {
 }
 
 /** Coerces a YAML or env value to the field's type, or returns a problem description. */
-function coerce(field: FieldSpec, raw: unknown, fromEnv: boolean): { value: unknown } | { problem: string } {
+function coerce(
+  field: FieldSpec,
+  raw: unknown,
+  fromEnv: boolean,
+): { value: unknown } | { problem: string } {
   const where = fromEnv ? `${field.env}` : `${field.path}`;
   switch (field.type) {
     case 'string':
-      if (typeof raw !== 'string' || raw === '') return { problem: `${where} must be a non-empty string` };
+      if (typeof raw !== 'string' || raw === '')
+        return { problem: `${where} must be a non-empty string` };
       return { value: raw };
     case 'integer': {
       const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
-      if (typeof n !== 'number' || !Number.isInteger(n)) return { problem: `${where} must be an integer` };
-      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
+      if (typeof n !== 'number' || !Number.isInteger(n))
+        return { problem: `${where} must be an integer` };
+      if (
+        (field.min !== undefined && n < field.min) ||
+        (field.max !== undefined && n > field.max)
+      ) {
         return { problem: `${where} must be between ${field.min} and ${field.max} (got ${n})` };
       }
       return { value: n };
@@ -72,7 +81,9 @@ function unknownKeys(tree: Tree, prefix: string, problems: string[]): void {
     const path = prefix ? `${prefix}.${key}` : key;
     if (path === 'keys') continue;
     if (path === 'pkcs11.pin') {
-      problems.push('pkcs11.pin is not allowed in the config file: give the PIN in QKMS_PIN or in the file named by pkcs11.pinFile');
+      problems.push(
+        'pkcs11.pin is not allowed in the config file: give the PIN in QKMS_PIN or in the file named by pkcs11.pinFile',
+      );
     } else if (isTree(value) && [...known].some((k) => k.startsWith(`${path}.`))) {
       unknownKeys(value, path, problems);
     } else if (!known.has(path)) {
@@ -99,15 +110,30 @@ function adoptedKeys(raw: unknown, problems: string[]): AdoptedKeyConfig[] {
     else if (seen.has(keyId)) problems.push(`${at}.keyId ${keyId} appears twice`);
     seen.add(keyId);
     const label = typeof entry.label === 'string' && entry.label !== '' ? entry.label : undefined;
-    const idHex = typeof entry.id === 'string' && /^([0-9a-fA-F]{2})+$/.test(entry.id) ? entry.id.toLowerCase() : undefined;
-    if (entry.id !== undefined && idHex === undefined) problems.push(`${at}.id must be hex bytes (CKA_ID)`);
-    if (label === undefined && idHex === undefined) problems.push(`${at} needs a label or an id to find the key in the token`);
-    const aliases = Array.isArray(entry.aliases) ? entry.aliases : entry.aliases === undefined ? [] : null;
-    if (aliases === null || !aliases.every((a): a is string => typeof a === 'string' && ALIAS.test(a) && !a.startsWith('alias/aws/'))) {
+    const idHex =
+      typeof entry.id === 'string' && /^([0-9a-fA-F]{2})+$/.test(entry.id)
+        ? entry.id.toLowerCase()
+        : undefined;
+    if (entry.id !== undefined && idHex === undefined)
+      problems.push(`${at}.id must be hex bytes (CKA_ID)`);
+    if (label === undefined && idHex === undefined)
+      problems.push(`${at} needs a label or an id to find the key in the token`);
+    const aliases = Array.isArray(entry.aliases)
+      ? entry.aliases
+      : entry.aliases === undefined
+        ? []
+        : null;
+    if (
+      aliases === null ||
+      !aliases.every(
+        (a): a is string => typeof a === 'string' && ALIAS.test(a) && !a.startsWith('alias/aws/'),
+      )
+    ) {
       problems.push(`${at}.aliases must be a list of names like alias/my-key (not alias/aws/…)`);
     }
     for (const key of Object.keys(entry)) {
-      if (!['keyId', 'label', 'id', 'description', 'aliases', 'enabled'].includes(key)) problems.push(`unknown setting ${at}.${key}`);
+      if (!['keyId', 'label', 'id', 'description', 'aliases', 'enabled'].includes(key))
+        problems.push(`unknown setting ${at}.${key}`);
     }
     return [
       {
@@ -130,7 +156,9 @@ function readPin(env: NodeJS.ProcessEnv, pinFile: string | undefined, problems: 
       if (pin === '') problems.push(`the PIN file ${pinFile} is empty`);
       return new Secret(pin);
     } catch (err) {
-      problems.push(`cannot read the PIN file ${pinFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      problems.push(
+        `cannot read the PIN file ${pinFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   } else {
     problems.push('no token PIN: set QKMS_PIN or QKMS_PIN_FILE (or pkcs11.pinFile)');
@@ -160,7 +188,8 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : lookup(tree, field.path);
     if (raw === undefined || raw === null) {
       if (field.default !== undefined) assign(out, field.path, field.default);
-      else if (field.path !== 'pkcs11.pinFile') problems.push(`${field.path} is required (or set ${field.env})`);
+      else if (field.path !== 'pkcs11.pinFile')
+        problems.push(`${field.path} is required (or set ${field.env})`);
       continue;
     }
     const result = coerce(field, raw, fromEnv !== undefined && fromEnv !== '');
@@ -169,7 +198,8 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
   }
   out.keys = adoptedKeys(tree.keys, problems);
   const config = out as unknown as QkmsConfig;
-  if (!/^\d{12}$/.test(String(lookup(out, 'arn.account')))) problems.push('arn.account must be twelve digits');
+  if (!/^\d{12}$/.test(String(lookup(out, 'arn.account'))))
+    problems.push('arn.account must be twelve digits');
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return { config: Object.freeze(config), pin };
@@ -181,7 +211,9 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv)
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new ConfigError([`cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+      throw new ConfigError([
+        `cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      ]);
     }
   }
   return loadConfig(text, env);

@@ -16,21 +16,129 @@ export interface FieldSpec {
 }
 
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
-  { path: 'listen.host', env: 'QKMS_LISTEN_HOST', type: 'string', default: '127.0.0.1', description: 'Address the KMS API listens on. Until SigV4 authentication exists QKMS refuses anything but a loopback address.' },
-  { path: 'listen.port', env: 'QKMS_LISTEN_PORT', type: 'integer', default: 8080, min: 0, max: 65535, description: 'TCP port of the KMS API (0 picks a free port).' },
-  { path: 'pkcs11.module', env: 'QKMS_PKCS11_MODULE', type: 'string', default: '/usr/lib/softhsm/libsofthsm2.so', description: 'Path of the PKCS#11 module (the HSM vendor library).' },
-  { path: 'pkcs11.tokenLabel', env: 'QKMS_TOKEN_LABEL', type: 'string', description: 'Label of the token holding the keys. Tokens are chosen by label, never by slot number.' },
-  { path: 'pkcs11.pinFile', env: 'QKMS_PIN_FILE', type: 'string', description: 'File holding the token user PIN (first line). Alternatively set QKMS_PIN. The PIN itself is never read from the YAML file.' },
-  { path: 'pkcs11.sessions', env: 'QKMS_PKCS11_SESSIONS', type: 'integer', default: 8, min: 1, max: 256, description: 'Size of the PKCS#11 session pool: how many token operations run at once.' },
-  { path: 'pkcs11.acquireTimeoutMs', env: 'QKMS_PKCS11_ACQUIRE_TIMEOUT_MS', type: 'integer', default: 1000, min: 1, max: 60000, description: 'How long a request waits for a free session before it is answered with ThrottlingException.' },
-  { path: 'pkcs11.callTimeoutMs', env: 'QKMS_PKCS11_CALL_TIMEOUT_MS', type: 'integer', default: 5000, min: 10, max: 300000, description: 'Deadline of one token call; past it the request fails with DependencyTimeoutException.' },
-  { path: 'pkcs11.readOnly', env: 'QKMS_PKCS11_READ_ONLY', type: 'boolean', default: false, description: 'Open read-only sessions and never write to the token (for HSM users without write rights; keys then come from the `keys` catalog only).' },
-  { path: 'arn.partition', env: 'QKMS_ARN_PARTITION', type: 'string', default: 'aws', description: 'Partition used in key and alias ARNs.' },
-  { path: 'arn.region', env: 'QKMS_REGION', type: 'string', default: 'us-east-1', description: 'Region used in ARNs (and, with authentication, in SigV4 scopes).' },
-  { path: 'arn.account', env: 'QKMS_ACCOUNT', type: 'string', default: '111122223333', description: 'Twelve-digit account id used in ARNs and DescribeKey.' },
-  { path: 'metadata.refreshSeconds', env: 'QKMS_METADATA_REFRESH_SECONDS', type: 'integer', default: 5, min: 1, max: 3600, description: 'How often key metadata is re-read from the token: the bound on how stale one replica\'s view of another\'s changes can be.' },
-  { path: 'http.maxBodyBytes', env: 'QKMS_HTTP_MAX_BODY_BYTES', type: 'integer', default: 65536, min: 1024, max: 16777216, description: 'Largest request body accepted; larger bodies get RequestEntityTooLargeException.' },
-  { path: 'log.level', env: 'QKMS_LOG_LEVEL', type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Log level of the JSON logs on stdout.' },
+  {
+    path: 'listen.host',
+    env: 'QKMS_LISTEN_HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    description:
+      'Address the KMS API listens on. Until SigV4 authentication exists QKMS refuses anything but a loopback address.',
+  },
+  {
+    path: 'listen.port',
+    env: 'QKMS_LISTEN_PORT',
+    type: 'integer',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: 'TCP port of the KMS API (0 picks a free port).',
+  },
+  {
+    path: 'pkcs11.module',
+    env: 'QKMS_PKCS11_MODULE',
+    type: 'string',
+    default: '/usr/lib/softhsm/libsofthsm2.so',
+    description: 'Path of the PKCS#11 module (the HSM vendor library).',
+  },
+  {
+    path: 'pkcs11.tokenLabel',
+    env: 'QKMS_TOKEN_LABEL',
+    type: 'string',
+    description:
+      'Label of the token holding the keys. Tokens are chosen by label, never by slot number.',
+  },
+  {
+    path: 'pkcs11.pinFile',
+    env: 'QKMS_PIN_FILE',
+    type: 'string',
+    description:
+      'File holding the token user PIN (first line). Alternatively set QKMS_PIN. The PIN itself is never read from the YAML file.',
+  },
+  {
+    path: 'pkcs11.sessions',
+    env: 'QKMS_PKCS11_SESSIONS',
+    type: 'integer',
+    default: 8,
+    min: 1,
+    max: 256,
+    description: 'Size of the PKCS#11 session pool: how many token operations run at once.',
+  },
+  {
+    path: 'pkcs11.acquireTimeoutMs',
+    env: 'QKMS_PKCS11_ACQUIRE_TIMEOUT_MS',
+    type: 'integer',
+    default: 1000,
+    min: 1,
+    max: 60000,
+    description:
+      'How long a request waits for a free session before it is answered with ThrottlingException.',
+  },
+  {
+    path: 'pkcs11.callTimeoutMs',
+    env: 'QKMS_PKCS11_CALL_TIMEOUT_MS',
+    type: 'integer',
+    default: 5000,
+    min: 10,
+    max: 300000,
+    description:
+      'Deadline of one token call; past it the request fails with DependencyTimeoutException.',
+  },
+  {
+    path: 'pkcs11.readOnly',
+    env: 'QKMS_PKCS11_READ_ONLY',
+    type: 'boolean',
+    default: false,
+    description:
+      'Open read-only sessions and never write to the token (for HSM users without write rights; keys then come from the `keys` catalog only).',
+  },
+  {
+    path: 'arn.partition',
+    env: 'QKMS_ARN_PARTITION',
+    type: 'string',
+    default: 'aws',
+    description: 'Partition used in key and alias ARNs.',
+  },
+  {
+    path: 'arn.region',
+    env: 'QKMS_REGION',
+    type: 'string',
+    default: 'us-east-1',
+    description: 'Region used in ARNs (and, with authentication, in SigV4 scopes).',
+  },
+  {
+    path: 'arn.account',
+    env: 'QKMS_ACCOUNT',
+    type: 'string',
+    default: '111122223333',
+    description: 'Twelve-digit account id used in ARNs and DescribeKey.',
+  },
+  {
+    path: 'metadata.refreshSeconds',
+    env: 'QKMS_METADATA_REFRESH_SECONDS',
+    type: 'integer',
+    default: 5,
+    min: 1,
+    max: 3600,
+    description:
+      "How often key metadata is re-read from the token: the bound on how stale one replica's view of another's changes can be.",
+  },
+  {
+    path: 'http.maxBodyBytes',
+    env: 'QKMS_HTTP_MAX_BODY_BYTES',
+    type: 'integer',
+    default: 65536,
+    min: 1024,
+    max: 16777216,
+    description: 'Largest request body accepted; larger bodies get RequestEntityTooLargeException.',
+  },
+  {
+    path: 'log.level',
+    env: 'QKMS_LOG_LEVEL',
+    type: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    description: 'Log level of the JSON logs on stdout.',
+  },
 ];
 
 /** One key adopted from the token by label or CKA_ID (the `keys` list in the YAML file). */

@@ -9,7 +9,11 @@ import type { TokenApi } from '../pkcs11/token-api';
 import { KEY_SPEC_TABLE, KEY_SPECS, type KeySpec } from './key-specs';
 import { keyShape, nodePublicKey, spkiDer } from './public-key';
 import type { PublicKeyMaterial } from './public-key';
-import { SIGNING_ALGORITHM_TABLE, type SigningAlgorithm, type SigningAlgorithmEntry } from './signing-algorithms';
+import {
+  SIGNING_ALGORITHM_TABLE,
+  type SigningAlgorithm,
+  type SigningAlgorithmEntry,
+} from './signing-algorithms';
 
 export type Capability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -28,10 +32,14 @@ function probeInput(entry: SigningAlgorithmEntry): Buffer {
 
 /** Key specs whose probe key stands for the whole family (RSA key size does not change mechanisms). */
 const PROBE_SPECS: readonly KeySpec[] = KEY_SPECS.filter(
-  (s) => KEY_SPEC_TABLE[s].generation.kind !== 'unavailable' && s !== 'RSA_3072' && s !== 'RSA_4096',
+  (s) =>
+    KEY_SPEC_TABLE[s].generation.kind !== 'unavailable' && s !== 'RSA_3072' && s !== 'RSA_4096',
 );
 
-export async function probeCapabilities(token: TokenApi, mechanisms: readonly number[]): Promise<Capabilities> {
+export async function probeCapabilities(
+  token: TokenApi,
+  mechanisms: readonly number[],
+): Promise<Capabilities> {
   const algorithms = new Map<SigningAlgorithm, Capability>();
   const specs = new Map<KeySpec, Capability>();
   for (const spec of PROBE_SPECS) {
@@ -46,14 +54,20 @@ export async function probeCapabilities(token: TokenApi, mechanisms: readonly nu
       material = info.publicKey;
       key = nodePublicKey(spkiDer(material));
     } catch (err) {
-      specs.set(spec, { ok: false, reason: `the token cannot generate ${spec} keys (${String(err)})` });
+      specs.set(spec, {
+        ok: false,
+        reason: `the token cannot generate ${spec} keys (${String(err)})`,
+      });
       continue;
     }
     specs.set(spec, { ok: true });
     try {
       for (const name of KEY_SPEC_TABLE[spec].signingAlgorithms) {
         if (algorithms.get(name)?.ok) continue;
-        algorithms.set(name, await proveAlgorithm(token, mechanisms, { idHex }, name, key, material));
+        algorithms.set(
+          name,
+          await proveAlgorithm(token, mechanisms, { idHex }, name, key, material),
+        );
       }
     } finally {
       await token.destroyKeyPair({ idHex }).catch(() => undefined);
@@ -71,7 +85,12 @@ export async function probeCapabilities(token: TokenApi, mechanisms: readonly nu
 }
 
 function unavailableReason(source: object): Capability {
-  const needs = 'unavailable' in source ? String(source.unavailable) : 'capability' in source ? String(source.capability) : 'a capability this token lacks';
+  const needs =
+    'unavailable' in source
+      ? String(source.unavailable)
+      : 'capability' in source
+        ? String(source.capability)
+        : 'a capability this token lacks';
   return { ok: false, reason: `this algorithm needs ${needs}` };
 }
 
@@ -85,7 +104,8 @@ async function proveAlgorithm(
 ): Promise<Capability> {
   const entry = SIGNING_ALGORITHM_TABLE[name];
   const mechanism = entry.mechanism;
-  if ('unavailable' in mechanism) return { ok: false, reason: `this algorithm needs ${mechanism.unavailable}` };
+  if ('unavailable' in mechanism)
+    return { ok: false, reason: `this algorithm needs ${mechanism.unavailable}` };
   const hex = `0x${mechanism.mechanism.toString(16)}`;
   if (!mechanisms.includes(mechanism.mechanism)) {
     return { ok: false, reason: `the token does not offer mechanism ${hex}` };
@@ -94,8 +114,14 @@ async function proveAlgorithm(
     const raw = Buffer.from(await token.sign(locator, mechanism, probeInput(entry)));
     const wire = entry.encodeSignature(raw, keyShape(material));
     if (entry.verifyRaw(PROBE_MESSAGE, key, wire)) return { ok: true };
-    return { ok: false, reason: `the token's mechanism ${hex} failed the known-answer check for ${name}` };
+    return {
+      ok: false,
+      reason: `the token's mechanism ${hex} failed the known-answer check for ${name}`,
+    };
   } catch (err) {
-    return { ok: false, reason: `the token's mechanism ${hex} failed for ${name} (${String(err)})` };
+    return {
+      ok: false,
+      reason: `the token's mechanism ${hex} failed for ${name} (${String(err)})`,
+    };
   }
 }

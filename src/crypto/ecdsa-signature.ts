@@ -9,7 +9,10 @@ export function ecdsaRawToDer(raw: Buffer): Buffer {
     throw new Error(`ECDSA signature from the token has odd length ${raw.length}`);
   }
   const half = raw.length / 2;
-  return derSequence(derUnsignedInteger(raw.subarray(0, half)), derUnsignedInteger(raw.subarray(half)));
+  return derSequence(
+    derUnsignedInteger(raw.subarray(0, half)),
+    derUnsignedInteger(raw.subarray(half)),
+  );
 }
 
 /**

@@ -112,7 +112,12 @@ function pss(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
     encodeSignature: asIs,
     decodeSignature: exactLength,
     verifyRaw: (m, key, sig) =>
-      verify(hash, m, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[hash] }, sig),
+      verify(
+        hash,
+        m,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[hash] },
+        sig,
+      ),
   };
 }
 

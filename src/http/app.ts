@@ -18,7 +18,10 @@ export function createApp(options: KmsHandlerOptions): Express {
   });
   // Anything else: the JSON protocol has no other paths.
   app.use((_req, res) => {
-    const err = new KmsError('UnknownOperationException', 'The requested operation is not recognized.');
+    const err = new KmsError(
+      'UnknownOperationException',
+      'The requested operation is not recognized.',
+    );
     sendJson(res, err.status, JSON.stringify(err), randomUUID(), err.name);
   });
   return app;

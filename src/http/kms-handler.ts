@@ -21,11 +21,17 @@ export interface KmsHandlerOptions {
 }
 
 function operationFor(target: string | string[] | undefined) {
-  const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+  const name =
+    typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+      ? target.slice(TARGET_PREFIX.length)
+      : '';
   const op = OPERATIONS.get(name);
   if (op) return op;
   if (NOT_SERVED.has(name)) {
-    throw new KmsError('UnsupportedOperationException', `QKMS does not serve ${name}: it is a signing gateway (see docs/compatibility.md).`);
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `QKMS does not serve ${name}: it is a signing gateway (see docs/compatibility.md).`,
+    );
   }
   throw new KmsError('UnknownOperationException', 'The requested operation is not recognized.');
 }
@@ -35,9 +41,13 @@ export function kmsHandler(options: KmsHandlerOptions) {
     const requestId = randomUUID();
     let operation = 'unknown';
     try {
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const contentType =
+        (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) {
-        throw new KmsError('SerializationException', `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`);
+        throw new KmsError(
+          'SerializationException',
+          `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`,
+        );
       }
       const op = operationFor(req.headers['x-amz-target']);
       operation = op.name;
@@ -47,8 +57,17 @@ export function kmsHandler(options: KmsHandlerOptions) {
     } catch (err) {
       const error = toKmsError(err);
       const level = error.status >= 500 ? 'error' : 'debug';
-      options.log[level]({ requestId, operation, error: error.name, cause: error.cause === undefined ? undefined : String(error.cause) }, 'request failed');
-      if (!res.headersSent) sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
+      options.log[level](
+        {
+          requestId,
+          operation,
+          error: error.name,
+          cause: error.cause === undefined ? undefined : String(error.cause),
+        },
+        'request failed',
+      );
+      if (!res.headersSent)
+        sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
     }
   };
 }

@@ -21,7 +21,8 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
     case 'blob': {
       if (typeof raw !== 'string') throw typeError(member, 'a base64-encoded string');
       const bytes = decodeBase64Strict(raw);
-      if (!bytes) throw new KmsError('SerializationException', `Member '${member}' is not valid base64.`);
+      if (!bytes)
+        throw new KmsError('SerializationException', `Member '${member}' is not valid base64.`);
       return bytes;
     }
     case 'integer':
@@ -31,17 +32,28 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
       if (typeof raw !== 'boolean') throw typeError(member, 'a boolean');
       return raw;
     case 'stringList':
-      if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) throw typeError(member, 'a list of strings');
+      if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string'))
+        throw typeError(member, 'a list of strings');
       return raw;
   }
 }
 
-function lengthViolations(at: string, shown: string, length: number, min?: number, max?: number): string[] {
+function lengthViolations(
+  at: string,
+  shown: string,
+  length: number,
+  min?: number,
+  max?: number,
+): string[] {
   if (min !== undefined && length < min) {
-    return [`Value ${shown}at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`];
+    return [
+      `Value ${shown}at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+    ];
   }
   if (max !== undefined && length > max) {
-    return [`Value ${shown}at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`];
+    return [
+      `Value ${shown}at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    ];
   }
   return [];
 }
@@ -49,14 +61,18 @@ function lengthViolations(at: string, shown: string, length: number, min?: numbe
 function violations(member: string, schema: MemberSchema, value: unknown): string[] {
   const at = wireName(member);
   if (value === undefined) {
-    return schema.required ? [`Value null at '${at}' failed to satisfy constraint: Member must not be null`] : [];
+    return schema.required
+      ? [`Value null at '${at}' failed to satisfy constraint: Member must not be null`]
+      : [];
   }
   switch (schema.kind) {
     case 'string': {
       const s = value as string;
       const found = lengthViolations(at, `'${s}' `, s.length, schema.min, schema.max);
       if (schema.enum && !schema.enum.includes(s)) {
-        found.push(`Value '${s}' at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${schema.enum.join(', ')}]`);
+        found.push(
+          `Value '${s}' at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${schema.enum.join(', ')}]`,
+        );
       }
       return found;
     }
@@ -66,10 +82,14 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
     case 'integer': {
       const n = value as number;
       if (schema.min !== undefined && n < schema.min) {
-        return [`Value '${n}' at '${at}' failed to satisfy constraint: Member must have value greater than or equal to ${schema.min}`];
+        return [
+          `Value '${n}' at '${at}' failed to satisfy constraint: Member must have value greater than or equal to ${schema.min}`,
+        ];
       }
       if (schema.max !== undefined && n > schema.max) {
-        return [`Value '${n}' at '${at}' failed to satisfy constraint: Member must have value less than or equal to ${schema.max}`];
+        return [
+          `Value '${n}' at '${at}' failed to satisfy constraint: Member must have value less than or equal to ${schema.max}`,
+        ];
       }
       return [];
     }
@@ -77,20 +97,40 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
       return [];
     case 'stringList': {
       const list = value as string[];
-      const found = lengthViolations(at, `'[${list.join(', ')}]' `, list.length, undefined, schema.maxItems);
-      list.forEach((item, i) => found.push(...lengthViolations(`${at}.${i + 1}.member`, `'${item}' `, item.length, schema.itemMin, schema.itemMax)));
+      const found = lengthViolations(
+        at,
+        `'[${list.join(', ')}]' `,
+        list.length,
+        undefined,
+        schema.maxItems,
+      );
+      list.forEach((item, i) =>
+        found.push(
+          ...lengthViolations(
+            `${at}.${i + 1}.member`,
+            `'${item}' `,
+            item.length,
+            schema.itemMin,
+            schema.itemMax,
+          ),
+        ),
+      );
       return found;
     }
   }
 }
 
 /** Decodes and validates `body` (a parsed JSON object) against `schema`. */
-export function parseInput(schema: InputSchema, body: Record<string, unknown>): Record<string, unknown> {
+export function parseInput(
+  schema: InputSchema,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [member, memberSchema] of Object.entries(schema)) {
     const raw = body[member];
-    const value = raw === undefined || raw === null ? undefined : decodeMember(member, memberSchema, raw);
+    const value =
+      raw === undefined || raw === null ? undefined : decodeMember(member, memberSchema, raw);
     problems.push(...violations(member, memberSchema, value));
     if (value !== undefined) input[member] = value;
   }

@@ -11,7 +11,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(new KmsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`));
+      reject(
+        new KmsError(
+          'RequestEntityTooLargeException',
+          `Request body is larger than ${limit} bytes.`,
+        ),
+      );
       req.resume();
       return;
     }
@@ -20,13 +25,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new KmsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`));
+        reject(
+          new KmsError(
+            'RequestEntityTooLargeException',
+            `Request body is larger than ${limit} bytes.`,
+          ),
+        );
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }
@@ -53,11 +65,19 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 export function serializeOutput(output: unknown): string {
   return JSON.stringify(output, function (this: Record<string, unknown>, key, value: unknown) {
     const original = key === '' ? value : this[key];
-    return original instanceof Uint8Array ? Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') : value;
+    return original instanceof Uint8Array
+      ? Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64')
+      : value;
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string, requestId: string, errorType?: string): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  errorType?: string,
+): void {
   res.statusCode = status;
   res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   res.setHeader('Content-Length', Buffer.byteLength(body));

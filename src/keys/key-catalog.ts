@@ -38,7 +38,9 @@ export function inferKeySpec(material: PublicKeyMaterial): KeySpec | undefined {
   if (material.kind === 'rsa') {
     const bits = keyShape(material).sizeBytes * 8;
     return (['RSA_2048', 'RSA_3072', 'RSA_4096'] as const).find(
-      (s) => KEY_SPEC_TABLE[s].generation.kind === 'rsa' && (KEY_SPEC_TABLE[s].generation as { bits: number }).bits === bits,
+      (s) =>
+        KEY_SPEC_TABLE[s].generation.kind === 'rsa' &&
+        (KEY_SPEC_TABLE[s].generation as { bits: number }).bits === bits,
     );
   }
   return keySpecForCurve(material.curveOidDer);
@@ -63,10 +65,13 @@ export class KeyCatalog {
   async load(): Promise<{ problems: string[] }> {
     const problems: string[] = [];
     const records = new Map<string, { record: KeyMetadataRecord; source: 'token' | 'config' }>();
-    for (const record of await this.readTokenRecords()) records.set(record.keyId, { record, source: 'token' });
+    for (const record of await this.readTokenRecords())
+      records.set(record.keyId, { record, source: 'token' });
     for (const adopted of this.options.adopted) {
       if (records.has(adopted.keyId)) {
-        problems.push(`key ${adopted.keyId} is both adopted in the config and stored in the token; the token's record wins`);
+        problems.push(
+          `key ${adopted.keyId} is both adopted in the config and stored in the token; the token's record wins`,
+        );
         continue;
       }
       const record = await this.adoptedRecord(adopted, problems);
@@ -99,7 +104,8 @@ export class KeyCatalog {
   private install(byId: Map<string, KeyEntry>): void {
     const byAlias = new Map<string, KeyEntry[]>();
     for (const entry of byId.values()) {
-      for (const alias of entry.record.aliases) byAlias.set(alias.name, [...(byAlias.get(alias.name) ?? []), entry]);
+      for (const alias of entry.record.aliases)
+        byAlias.set(alias.name, [...(byAlias.get(alias.name) ?? []), entry]);
     }
     this.byId = byId;
     this.byAlias = byAlias;
@@ -112,7 +118,8 @@ export class KeyCatalog {
       const record = name && decodeMetadata(object.value);
       if (!name || !record) continue;
       const current = newest.get(name.keyId);
-      if (!current || current.revision < name.revision) newest.set(name.keyId, { revision: name.revision, record });
+      if (!current || current.revision < name.revision)
+        newest.set(name.keyId, { revision: name.revision, record });
     }
     return [...newest.values()].map((n) => n.record);
   }
@@ -125,11 +132,19 @@ export class KeyCatalog {
     return info;
   }
 
-  private async adoptedRecord(adopted: AdoptedKeyConfig, problems: string[]): Promise<KeyMetadataRecord | null> {
-    const locator = { ...(adopted.idHex ? { idHex: adopted.idHex } : {}), ...(adopted.label ? { label: adopted.label } : {}) };
+  private async adoptedRecord(
+    adopted: AdoptedKeyConfig,
+    problems: string[],
+  ): Promise<KeyMetadataRecord | null> {
+    const locator = {
+      ...(adopted.idHex ? { idHex: adopted.idHex } : {}),
+      ...(adopted.label ? { label: adopted.label } : {}),
+    };
     const info = await this.token.findKeyPair(locator);
     if (!info) {
-      problems.push(`adopted key ${adopted.keyId}: no key pair with ${JSON.stringify(locator)} in the token`);
+      problems.push(
+        `adopted key ${adopted.keyId}: no key pair with ${JSON.stringify(locator)} in the token`,
+      );
       return null;
     }
     const keySpec = inferKeySpec(info.publicKey);
@@ -158,7 +173,9 @@ export class KeyCatalog {
   ): Promise<KeyEntry | null> {
     const info = await this.publicKeyOf(record);
     if (!info) {
-      problems.push(`key ${record.keyId}: its metadata is in the token but its key objects are not`);
+      problems.push(
+        `key ${record.keyId}: its metadata is in the token but its key objects are not`,
+      );
       return null;
     }
     const spki = spkiDer(info.publicKey);
@@ -178,16 +195,27 @@ export class KeyCatalog {
     switch (ref.kind) {
       case 'keyId': {
         const entry = this.byId.get(ref.keyId);
-        if (!entry) throw new KmsError('NotFoundException', `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`);
+        if (!entry)
+          throw new KmsError(
+            'NotFoundException',
+            `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`,
+          );
         return entry;
       }
       case 'alias': {
         const entries = this.byAlias.get(ref.alias) ?? [];
         if (entries.length === 0) {
-          throw new KmsError('NotFoundException', `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`);
+          throw new KmsError(
+            'NotFoundException',
+            `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`,
+          );
         }
         if (entries.length > 1) {
-          throw new KmsError('KMSInternalException', 'An internal error occurred.', new Error(`alias ${ref.alias} names ${entries.length} keys`));
+          throw new KmsError(
+            'KMSInternalException',
+            'An internal error occurred.',
+            new Error(`alias ${ref.alias} names ${entries.length} keys`),
+          );
         }
         return entries[0] as KeyEntry;
       }
@@ -208,23 +236,42 @@ export class KeyCatalog {
     const out: AliasEntry[] = [];
     for (const entry of this.byId.values()) {
       for (const alias of entry.record.aliases) {
-        out.push({ name: alias.name, arn: aliasArn(this.options.scope, alias.name), keyId: entry.record.keyId, creationDate: alias.creationDate });
+        out.push({
+          name: alias.name,
+          arn: aliasArn(this.options.scope, alias.name),
+          keyId: entry.record.keyId,
+          creationDate: alias.creationDate,
+        });
       }
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Generates a key pair in the token and stores its metadata there. */
-  async createKey(keySpec: KeySpec, description: string, aliases: readonly string[]): Promise<KeyEntry> {
+  async createKey(
+    keySpec: KeySpec,
+    description: string,
+    aliases: readonly string[],
+  ): Promise<KeyEntry> {
     if (this.options.readOnly) {
-      throw new KmsError('UnsupportedOperationException', 'This gateway is configured read-only (pkcs11.readOnly); it cannot create keys.');
+      throw new KmsError(
+        'UnsupportedOperationException',
+        'This gateway is configured read-only (pkcs11.readOnly); it cannot create keys.',
+      );
     }
     const spec = KEY_SPEC_TABLE[keySpec];
     if (spec.generation.kind === 'unavailable') {
-      throw new KmsError('UnsupportedOperationException', `${keySpec} keys need ${spec.generation.capability}, which this gateway does not have.`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${keySpec} keys need ${spec.generation.capability}, which this gateway does not have.`,
+      );
     }
     for (const alias of aliases) {
-      if (this.byAlias.has(alias)) throw new KmsError('AlreadyExistsException', `An alias with the name ${aliasArn(this.options.scope, alias)} already exists`);
+      if (this.byAlias.has(alias))
+        throw new KmsError(
+          'AlreadyExistsException',
+          `An alias with the name ${aliasArn(this.options.scope, alias)} already exists`,
+        );
     }
     const keyId = randomUUID();
     const locator = { idHex: keyIdBytesHex(keyId) };
@@ -242,7 +289,11 @@ export class KeyCatalog {
       aliases: aliases.map((name) => ({ name, creationDate: now })),
       locator,
     };
-    await this.token.createData(METADATA_APPLICATION, metadataLabel(keyId, 1), encodeMetadata(record));
+    await this.token.createData(
+      METADATA_APPLICATION,
+      metadataLabel(keyId, 1),
+      encodeMetadata(record),
+    );
     const entry = await this.entryFor(record, 'token', []);
     if (!entry) throw new Error(`key ${keyId} vanished right after it was generated`);
     this.install(new Map([...this.byId, [keyId, entry]]));

@@ -31,10 +31,20 @@ export function decodeMetadata(value: Uint8Array): KeyMetadataRecord | null {
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
   const r = parsed as Partial<KeyMetadataRecord> & { format?: unknown };
-  if (r.format !== 1 || typeof r.keyId !== 'string' || typeof r.keySpec !== 'string' || !isKeySpec(r.keySpec)) {
+  if (
+    r.format !== 1 ||
+    typeof r.keyId !== 'string' ||
+    typeof r.keySpec !== 'string' ||
+    !isKeySpec(r.keySpec)
+  ) {
     return null;
   }
-  if (typeof r.creationDate !== 'number' || typeof r.locator !== 'object' || !Array.isArray(r.aliases)) return null;
+  if (
+    typeof r.creationDate !== 'number' ||
+    typeof r.locator !== 'object' ||
+    !Array.isArray(r.aliases)
+  )
+    return null;
   const { format: _format, ...record } = r;
   return record as KeyMetadataRecord;
 }

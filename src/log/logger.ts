@@ -10,7 +10,18 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'qkms' },
-      redact: { paths: ['pin', '*.pin', 'authorization', '*.authorization', 'headers.authorization', 'Message', '*.Message'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'pin',
+          '*.pin',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'Message',
+          '*.Message',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

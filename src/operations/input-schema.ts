@@ -3,11 +3,33 @@
 // AWS's validation messages; handlers receive typed, already-checked input.
 
 export type MemberSchema =
-  | { readonly kind: 'string'; readonly required?: boolean; readonly min?: number; readonly max?: number; readonly enum?: readonly string[] }
-  | { readonly kind: 'blob'; readonly required?: boolean; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'integer'; readonly required?: boolean; readonly min?: number; readonly max?: number }
+  | {
+      readonly kind: 'string';
+      readonly required?: boolean;
+      readonly min?: number;
+      readonly max?: number;
+      readonly enum?: readonly string[];
+    }
+  | {
+      readonly kind: 'blob';
+      readonly required?: boolean;
+      readonly min?: number;
+      readonly max?: number;
+    }
+  | {
+      readonly kind: 'integer';
+      readonly required?: boolean;
+      readonly min?: number;
+      readonly max?: number;
+    }
   | { readonly kind: 'boolean'; readonly required?: boolean }
-  | { readonly kind: 'stringList'; readonly required?: boolean; readonly maxItems?: number; readonly itemMin?: number; readonly itemMax?: number };
+  | {
+      readonly kind: 'stringList';
+      readonly required?: boolean;
+      readonly maxItems?: number;
+      readonly itemMin?: number;
+      readonly itemMax?: number;
+    };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -23,7 +45,9 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
           ? boolean
           : string[];
 
-type RequiredKeys<S extends InputSchema> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
+type RequiredKeys<S extends InputSchema> = {
+  [K in keyof S]: S[K] extends { required: true } ? K : never;
+}[keyof S];
 
 /** The decoded input type of a schema: required members present, the rest optional. */
 export type InputOf<S extends InputSchema> = { -readonly [K in RequiredKeys<S>]: ValueOf<S[K]> } & {
@@ -32,6 +56,11 @@ export type InputOf<S extends InputSchema> = { -readonly [K in RequiredKeys<S>]:
 
 /** Shared member shapes, written once. */
 export const KEY_ID = { kind: 'string', required: true, min: 1, max: 2048 } as const;
-export const GRANT_TOKENS = { kind: 'stringList', maxItems: 10, itemMin: 1, itemMax: 8192 } as const;
+export const GRANT_TOKENS = {
+  kind: 'stringList',
+  maxItems: 10,
+  itemMin: 1,
+  itemMax: 8192,
+} as const;
 export const LIMIT = { kind: 'integer', min: 1, max: 1000 } as const;
 export const MARKER = { kind: 'string', min: 1, max: 1024 } as const;

@@ -1,7 +1,11 @@
 // The checks every use of a key goes through, in the order KMS applies them: key state, key
 // usage, algorithm against key spec, what the token can do, then message type and length.
 
-import type { SigningAlgorithmEntry, MessageType, SigningAlgorithm } from '../crypto/signing-algorithms';
+import type {
+  SigningAlgorithmEntry,
+  MessageType,
+  SigningAlgorithm,
+} from '../crypto/signing-algorithms';
 import { SIGNING_ALGORITHM_TABLE } from '../crypto/signing-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
@@ -10,7 +14,8 @@ import type { OperationContext } from './operation';
 
 /** Refuses keys that are disabled or pending deletion. */
 export function assertUsable(key: KeyEntry): void {
-  if (key.record.state === 'Disabled') throw new KmsError('DisabledException', `${key.arn} is disabled.`);
+  if (key.record.state === 'Disabled')
+    throw new KmsError('DisabledException', `${key.arn} is disabled.`);
   if (key.record.state === 'PendingDeletion') {
     throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
   }
@@ -18,7 +23,9 @@ export function assertUsable(key: KeyEntry): void {
 
 /** Signing algorithms of this key that the token has proved it can do. */
 export function servedSigningAlgorithms(key: KeyEntry, ctx: OperationContext): SigningAlgorithm[] {
-  return KEY_SPEC_TABLE[key.record.keySpec].signingAlgorithms.filter((a) => ctx.capabilities.algorithm(a).ok);
+  return KEY_SPEC_TABLE[key.record.keySpec].signingAlgorithms.filter(
+    (a) => ctx.capabilities.algorithm(a).ok,
+  );
 }
 
 /** Checks a Sign/Verify request against the key; returns the algorithm entry to run. */
@@ -28,11 +35,16 @@ export function signingPlan(
   messageType: MessageType,
   message: Buffer,
   ctx: OperationContext,
-): SigningAlgorithmEntry & { readonly mechanism: Exclude<SigningAlgorithmEntry['mechanism'], { unavailable: string }> } {
+): SigningAlgorithmEntry & {
+  readonly mechanism: Exclude<SigningAlgorithmEntry['mechanism'], { unavailable: string }>;
+} {
   assertUsable(key);
   const spec = KEY_SPEC_TABLE[key.record.keySpec];
   if (key.record.keyUsage !== 'SIGN_VERIFY') {
-    throw new KmsError('InvalidKeyUsageException', `${key.arn} key usage is ${key.record.keyUsage} which is not valid for signing.`);
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.record.keyUsage} which is not valid for signing.`,
+    );
   }
   if (!spec.signingAlgorithms.includes(algorithm)) {
     throw new KmsError(
@@ -42,7 +54,10 @@ export function signingPlan(
   }
   const capability = ctx.capabilities.algorithm(algorithm);
   if (!capability.ok) {
-    throw new KmsError('UnsupportedOperationException', `${algorithm} is not available on this gateway's HSM: ${capability.reason}.`);
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${algorithm} is not available on this gateway's HSM: ${capability.reason}.`,
+    );
   }
   const entry = SIGNING_ALGORITHM_TABLE[algorithm];
   if (!entry.messageTypes.includes(messageType)) {
@@ -52,14 +67,23 @@ export function signingPlan(
     );
   }
   if (messageType === 'DIGEST' && message.length !== entry.digestLength) {
-    throw new KmsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
+    throw new KmsError(
+      'ValidationException',
+      `Digest is invalid length for algorithm ${algorithm}.`,
+    );
   }
   if ('unavailable' in entry.mechanism) {
-    throw new KmsError('UnsupportedOperationException', `${algorithm} needs ${entry.mechanism.unavailable}.`);
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${algorithm} needs ${entry.mechanism.unavailable}.`,
+    );
   }
   return entry as ReturnType<typeof signingPlan>;
 }
 
 export function dryRunSucceeded(): never {
-  throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
+  throw new KmsError(
+    'DryRunOperationException',
+    'The request would have succeeded, but the DryRun option is set.',
+  );
 }

@@ -8,7 +8,8 @@ export const listAliases = defineOperation({
   name: 'ListAliases',
   input: { KeyId: { kind: 'string', min: 1, max: 2048 }, Limit: LIMIT, Marker: MARKER },
   async handle(input, ctx) {
-    const keyId = input.KeyId === undefined ? undefined : ctx.catalog.resolve(input.KeyId).record.keyId;
+    const keyId =
+      input.KeyId === undefined ? undefined : ctx.catalog.resolve(input.KeyId).record.keyId;
     const aliases = ctx.catalog.aliases().filter((a) => keyId === undefined || a.keyId === keyId);
     const page = paginate(aliases, (a) => a.name, input.Limit, input.Marker);
     return {

@@ -13,10 +13,17 @@ export const sign = defineOperation({
     const messageType = input.MessageType ?? 'RAW';
     const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
     if (input.DryRun) dryRunSucceeded();
-    const raw = await ctx.token.sign(key.record.locator, plan.mechanism, plan.tokenInput(input.Message, messageType));
+    const raw = await ctx.token.sign(
+      key.record.locator,
+      plan.mechanism,
+      plan.tokenInput(input.Message, messageType),
+    );
     return {
       KeyId: key.arn,
-      Signature: plan.encodeSignature(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), key.shape),
+      Signature: plan.encodeSignature(
+        Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
+        key.shape,
+      ),
       SigningAlgorithm: plan.name,
     };
   },

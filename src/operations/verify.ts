@@ -8,7 +8,10 @@ import { dryRunSucceeded, signingPlan } from './key-use';
 import { SIGNING_MEMBERS } from './signing-input';
 
 const invalid = (): KmsError =>
-  new KmsError('KMSInvalidSignatureException', 'The signature is not valid for this key, message and algorithm.');
+  new KmsError(
+    'KMSInvalidSignatureException',
+    'The signature is not valid for this key, message and algorithm.',
+  );
 
 export const verify = defineOperation({
   name: 'Verify',
@@ -21,7 +24,8 @@ export const verify = defineOperation({
     const tokenSignature = plan.decodeSignature(input.Signature, key.shape);
     if (!tokenSignature) throw invalid();
     const data = plan.tokenInput(input.Message, messageType);
-    if (!(await ctx.token.verify(key.record.locator, plan.mechanism, data, tokenSignature))) throw invalid();
+    if (!(await ctx.token.verify(key.record.locator, plan.mechanism, data, tokenSignature)))
+      throw invalid();
     return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: plan.name };
   },
 });

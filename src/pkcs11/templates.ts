@@ -55,14 +55,19 @@ export function keyPairTemplates(
         { type: CKA.EC_PARAMS, value: Buffer.from(generation.curveOidDer, 'hex') },
       );
       privateKey.push({ type: CKA.KEY_TYPE, value: keyType });
-      const mechanism = generation.kind === 'ec' ? CKM.EC_KEY_PAIR_GEN : CKM.EC_EDWARDS_KEY_PAIR_GEN;
+      const mechanism =
+        generation.kind === 'ec' ? CKM.EC_KEY_PAIR_GEN : CKM.EC_EDWARDS_KEY_PAIR_GEN;
       return { mechanism, publicKey, privateKey };
     }
   }
 }
 
 /** A token public-key object holding `material`, for verify-only keys. */
-export function publicKeyTemplate(material: PublicKeyMaterial, id: Buffer, label: string): pkcs11js.Template {
+export function publicKeyTemplate(
+  material: PublicKeyMaterial,
+  id: Buffer,
+  label: string,
+): pkcs11js.Template {
   const template: pkcs11js.Template = [
     { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
     { type: CKA.TOKEN, value: true },
@@ -93,7 +98,8 @@ export function keyObjectSearch(
   locator: { idHex?: string; label?: string },
 ): pkcs11js.Template {
   const template: pkcs11js.Template = [{ type: CKA.CLASS, value: objectClass }];
-  if (locator.idHex !== undefined) template.push({ type: CKA.ID, value: Buffer.from(locator.idHex, 'hex') });
+  if (locator.idHex !== undefined)
+    template.push({ type: CKA.ID, value: Buffer.from(locator.idHex, 'hex') });
   if (locator.label !== undefined) template.push({ type: CKA.LABEL, value: locator.label });
   return template;
 }
@@ -107,7 +113,11 @@ export function dataObjectSearch(application: string, label?: string): pkcs11js.
   return template;
 }
 
-export function dataObjectTemplate(application: string, label: string, value: Buffer): pkcs11js.Template {
+export function dataObjectTemplate(
+  application: string,
+  label: string,
+  value: Buffer,
+): pkcs11js.Template {
   return [
     ...dataObjectSearch(application, label),
     { type: CKA.TOKEN, value: true },

@@ -81,4 +81,8 @@ export interface TokenRequest {
 
 export type TokenReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly failure: import('./token-error').TokenFailure };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly failure: import('./token-error').TokenFailure;
+    };

@@ -22,10 +22,14 @@ function workerScript(): string {
   if (existsSync(sibling)) return sibling;
   const built = resolve(__dirname, '../../dist/pkcs11/token-thread.js');
   if (existsSync(built)) return built;
-  throw new Error(`token thread script not found (looked for ${sibling} and ${built}); run npm run build`);
+  throw new Error(
+    `token thread script not found (looked for ${sibling} and ${built}); run npm run build`,
+  );
 }
 
-type Promised<T> = T extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
+type Promised<T> = T extends (...args: infer A) => Promise<infer R>
+  ? (...args: A) => Promise<R>
+  : never;
 
 export class TokenClient {
   private readonly worker: Worker;
@@ -44,7 +48,9 @@ export class TokenClient {
     this.worker = new Worker(workerScript());
     this.worker.on('message', (reply: TokenReply) => this.settle(reply));
     this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', (code) => this.failAll(new Error(`token thread exited with code ${code}`)));
+    this.worker.on('exit', (code) =>
+      this.failAll(new Error(`token thread exited with code ${code}`)),
+    );
     this.worker.unref();
   }
 
@@ -65,13 +71,20 @@ export class TokenClient {
 
   private send(method: TokenMethod, args: unknown[], deadlineMs: number): Promise<unknown> {
     if (this.dead) {
-      return Promise.reject(new KmsError('KeyUnavailableException', 'The HSM connection is down.', this.dead));
+      return Promise.reject(
+        new KmsError('KeyUnavailableException', 'The HSM connection is down.', this.dead),
+      );
     }
     const id = this.nextId++;
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new KmsError('DependencyTimeoutException', 'The HSM did not answer in time. Retry later.'));
+        reject(
+          new KmsError(
+            'DependencyTimeoutException',
+            'The HSM did not answer in time. Retry later.',
+          ),
+        );
       }, deadlineMs);
       this.pending.set(id, { resolve: resolvePromise, reject, timer });
       this.worker.postMessage({ id, method, args } satisfies TokenRequest);

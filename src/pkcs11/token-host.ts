@@ -5,7 +5,15 @@
 import * as pkcs11js from 'pkcs11js';
 import type { PublicKeyMaterial } from '../crypto/public-key';
 import { unwrapEcPoint } from '../crypto/public-key';
-import { CKA, CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKK, CKO, CKU_USER } from './constants';
+import {
+  CKA,
+  CKF_OS_LOCKING_OK,
+  CKF_RW_SESSION,
+  CKF_SERIAL_SESSION,
+  CKK,
+  CKO,
+  CKU_USER,
+} from './constants';
 import type { MechanismSpec } from './mechanism-spec';
 import { toPkcs11Mechanism } from './mechanism-params';
 import { SessionPool } from './session-pool';
@@ -126,7 +134,9 @@ export class TokenHost implements TokenApi {
   }
 
   /** Runs `work` on a pooled session, replacing the session if the token broke it. */
-  private async withSession<T>(work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T): Promise<T> {
+  private async withSession<T>(
+    work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T,
+  ): Promise<T> {
     const p11 = this.module();
     const pool = this.pool as SessionPool;
     const session = await pool.acquire();
@@ -135,7 +145,9 @@ export class TokenHost implements TokenApi {
     try {
       return await work(p11, session);
     } catch (err) {
-      broken = isCkr(err, 'CKR_SESSION_HANDLE_INVALID') || isCkr(err, 'CKR_SESSION_CLOSED') ||
+      broken =
+        isCkr(err, 'CKR_SESSION_HANDLE_INVALID') ||
+        isCkr(err, 'CKR_SESSION_CLOSED') ||
         isCkr(err, 'CKR_OPERATION_ACTIVE');
       throw err;
     } finally {
@@ -147,7 +159,11 @@ export class TokenHost implements TokenApi {
     }
   }
 
-  private findObjects(p11: pkcs11js.PKCS11, session: Buffer, template: pkcs11js.Template): Buffer[] {
+  private findObjects(
+    p11: pkcs11js.PKCS11,
+    session: Buffer,
+    template: pkcs11js.Template,
+  ): Buffer[] {
     p11.C_FindObjectsInit(session, template);
     try {
       const found: Buffer[] = [];
@@ -167,7 +183,8 @@ export class TokenHost implements TokenApi {
     if (cached) return cached;
     const one = (objectClass: number): Buffer | null => {
       const found = this.findObjects(p11, session, keyObjectSearch(objectClass, locator));
-      if (found.length > 1) throw new Error(`QKMS_AMBIGUOUS_KEY: ${found.length} objects match ${cacheKey}`);
+      if (found.length > 1)
+        throw new Error(`QKMS_AMBIGUOUS_KEY: ${found.length} objects match ${cacheKey}`);
       return found[0] ?? null;
     };
     const handles = { privateKey: one(CKO.PRIVATE_KEY), publicKey: one(CKO.PUBLIC_KEY) };
@@ -203,7 +220,11 @@ export class TokenHost implements TokenApi {
         { type: CKA.MODULUS },
         { type: CKA.PUBLIC_EXPONENT },
       ]);
-      return { kind: 'rsa', modulus: modulus?.value as Buffer, exponent: exponent?.value as Buffer };
+      return {
+        kind: 'rsa',
+        modulus: modulus?.value as Buffer,
+        exponent: exponent?.value as Buffer,
+      };
     }
     if (keyType === CKK.EC || keyType === CKK.EC_EDWARDS) {
       const [params, point] = p11.C_GetAttributeValue(session, handle, [
@@ -239,7 +260,10 @@ export class TokenHost implements TokenApi {
 
   importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyPairInfo> {
     return this.withSession((p11, session) => {
-      const handle = p11.C_CreateObject(session, publicKeyTemplate(material, Buffer.from(idHex, 'hex'), label));
+      const handle = p11.C_CreateObject(
+        session,
+        publicKeyTemplate(material, Buffer.from(idHex, 'hex'), label),
+      );
       return this.describe(p11, session, { privateKey: null, publicKey: handle });
     });
   }
@@ -254,7 +278,9 @@ export class TokenHost implements TokenApi {
   listKeyPairs(): Promise<KeyPairInfo[]> {
     return this.withSession((p11, session) => {
       const infos: KeyPairInfo[] = [];
-      for (const handle of this.findObjects(p11, session, [{ type: CKA.CLASS, value: CKO.PRIVATE_KEY }])) {
+      for (const handle of this.findObjects(p11, session, [
+        { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
+      ])) {
         const [id] = p11.C_GetAttributeValue(session, handle, [{ type: CKA.ID }]);
         const idHex = (id?.value as Buffer).toString('hex');
         const handles = this.keyHandles(p11, session, { idHex });
@@ -267,7 +293,8 @@ export class TokenHost implements TokenApi {
   destroyKeyPair(locator: KeyLocator): Promise<void> {
     return this.withSession((p11, session) => {
       const handles = this.keyHandles(p11, session, locator);
-      for (const h of [handles.privateKey, handles.publicKey]) if (h) p11.C_DestroyObject(session, h);
+      for (const h of [handles.privateKey, handles.publicKey])
+        if (h) p11.C_DestroyObject(session, h);
       this.handles.clear();
     });
   }
@@ -300,7 +327,8 @@ export class TokenHost implements TokenApi {
       try {
         return await p11.C_VerifyAsync(session, input, sig);
       } catch (err) {
-        if (isCkr(err, 'CKR_SIGNATURE_INVALID') || isCkr(err, 'CKR_SIGNATURE_LEN_RANGE')) return false;
+        if (isCkr(err, 'CKR_SIGNATURE_INVALID') || isCkr(err, 'CKR_SIGNATURE_LEN_RANGE'))
+          return false;
         throw err;
       }
     });

@@ -17,6 +17,10 @@ port.on('message', (request: TokenRequest) => {
     .then(
       (value) => port.postMessage({ id: request.id, ok: true, value } satisfies TokenReply),
       (err: unknown) =>
-        port.postMessage({ id: request.id, ok: false, failure: describeFailure(err, request.method) } satisfies TokenReply),
+        port.postMessage({
+          id: request.id,
+          ok: false,
+          failure: describeFailure(err, request.method),
+        } satisfies TokenReply),
     );
 });

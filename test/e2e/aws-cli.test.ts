@@ -9,7 +9,13 @@ import { demoAlias } from '../../src/cli/dev-token';
 import { freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
 import { testTokenEnv } from '../support/test-token';
 
-const CLI_ENV = { AWS_ACCESS_KEY_ID: 'dev', AWS_SECRET_ACCESS_KEY: 'dev', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+const CLI_ENV = {
+  AWS_ACCESS_KEY_ID: 'dev',
+  AWS_SECRET_ACCESS_KEY: 'dev',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
 
 let daemon: Daemon;
 let dir: string;
@@ -24,7 +30,11 @@ function aws(args: string[]): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qkms-e2e-'));
   const port = await freePort();
-  daemon = await startDaemon(['serve'], { ...testTokenEnv(), QKMS_LISTEN_PORT: String(port), QKMS_LOG_LEVEL: 'debug' }, port);
+  daemon = await startDaemon(
+    ['serve'],
+    { ...testTokenEnv(), QKMS_LISTEN_PORT: String(port), QKMS_LOG_LEVEL: 'debug' },
+    port,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -34,22 +44,64 @@ afterAll(async () => {
 
 it.each([
   ['ECC_NIST_P256', 'ECDSA_SHA_256', ['dgst', '-sha256']],
-  ['RSA_2048', 'RSASSA_PSS_SHA_256', ['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']],
-] as const)('signs with %s / %s through the AWS CLI, and openssl verifies it', (spec, algorithm, opensslArgs) => {
-  const msg = join(dir, `${spec}.msg`);
-  const sig = join(dir, `${spec}.sig`);
-  const pub = join(dir, `${spec}.der`);
-  writeFileSync(msg, `hello from the AWS CLI (${spec})`);
-  const signed = JSON.parse(aws(['sign', '--key-id', demoAlias(spec), '--message', `fileb://${msg}`, '--message-type', 'RAW', '--signing-algorithm', algorithm])) as { Signature: string; SigningAlgorithm: string };
-  expect(signed.SigningAlgorithm).toBe(algorithm);
-  writeFileSync(sig, Buffer.from(signed.Signature, 'base64'));
-  const key = JSON.parse(aws(['get-public-key', '--key-id', demoAlias(spec)])) as { PublicKey: string };
-  writeFileSync(pub, Buffer.from(key.PublicKey, 'base64'));
-  const out = execFileSync('openssl', [...opensslArgs, '-verify', pub, '-keyform', 'DER', '-signature', sig, msg]).toString();
-  expect(out.trim()).toBe('Verified OK');
-  const verified = JSON.parse(aws(['verify', '--key-id', demoAlias(spec), '--message', `fileb://${msg}`, '--signature', `fileb://${sig}`, '--signing-algorithm', algorithm])) as { SignatureValid: boolean };
-  expect(verified.SignatureValid).toBe(true);
-});
+  [
+    'RSA_2048',
+    'RSASSA_PSS_SHA_256',
+    ['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
+  ],
+] as const)(
+  'signs with %s / %s through the AWS CLI, and openssl verifies it',
+  (spec, algorithm, opensslArgs) => {
+    const msg = join(dir, `${spec}.msg`);
+    const sig = join(dir, `${spec}.sig`);
+    const pub = join(dir, `${spec}.der`);
+    writeFileSync(msg, `hello from the AWS CLI (${spec})`);
+    const signed = JSON.parse(
+      aws([
+        'sign',
+        '--key-id',
+        demoAlias(spec),
+        '--message',
+        `fileb://${msg}`,
+        '--message-type',
+        'RAW',
+        '--signing-algorithm',
+        algorithm,
+      ]),
+    ) as { Signature: string; SigningAlgorithm: string };
+    expect(signed.SigningAlgorithm).toBe(algorithm);
+    writeFileSync(sig, Buffer.from(signed.Signature, 'base64'));
+    const key = JSON.parse(aws(['get-public-key', '--key-id', demoAlias(spec)])) as {
+      PublicKey: string;
+    };
+    writeFileSync(pub, Buffer.from(key.PublicKey, 'base64'));
+    const out = execFileSync('openssl', [
+      ...opensslArgs,
+      '-verify',
+      pub,
+      '-keyform',
+      'DER',
+      '-signature',
+      sig,
+      msg,
+    ]).toString();
+    expect(out.trim()).toBe('Verified OK');
+    const verified = JSON.parse(
+      aws([
+        'verify',
+        '--key-id',
+        demoAlias(spec),
+        '--message',
+        `fileb://${msg}`,
+        '--signature',
+        `fileb://${sig}`,
+        '--signing-algorithm',
+        algorithm,
+      ]),
+    ) as { SignatureValid: boolean };
+    expect(verified.SignatureValid).toBe(true);
+  },
+);
 
 it('reports KMS errors to the AWS CLI by name', () => {
   let stderr = '';
@@ -58,7 +110,9 @@ it('reports KMS errors to the AWS CLI by name', () => {
   } catch (err) {
     stderr = String((err as { stderr?: Buffer }).stderr);
   }
-  expect(stderr).toContain('An error occurred (NotFoundException) when calling the DescribeKey operation');
+  expect(stderr).toContain(
+    'An error occurred (NotFoundException) when calling the DescribeKey operation',
+  );
 });
 
 it('never writes the PIN into its logs, even at debug level', () => {
@@ -69,18 +123,28 @@ it('never writes the PIN into its logs, even at debug level', () => {
 });
 
 it('refuses to listen beyond loopback while it has no authentication', async () => {
-  const { code, output } = await runQkms(['serve'], { ...testTokenEnv(), QKMS_LISTEN_HOST: '0.0.0.0' });
+  const { code, output } = await runQkms(['serve'], {
+    ...testTokenEnv(),
+    QKMS_LISTEN_HOST: '0.0.0.0',
+  });
   expect(code).toBe(1);
   expect(output).toContain('listen.host 0.0.0.0 is not a loopback address');
 });
 
 it('lists every configuration problem at once and exits 1', async () => {
-  const env = { ...testTokenEnv(), QKMS_LISTEN_PORT: 'eighty', QKMS_PKCS11_SESSIONS: '0', QKMS_LOG_LEVEL: 'loud' };
+  const env = {
+    ...testTokenEnv(),
+    QKMS_LISTEN_PORT: 'eighty',
+    QKMS_PKCS11_SESSIONS: '0',
+    QKMS_LOG_LEVEL: 'loud',
+  };
   const { code, output } = await runQkms(['serve'], env);
   expect(code).toBe(1);
   expect(output).toContain('QKMS_LISTEN_PORT must be an integer');
   expect(output).toContain('QKMS_PKCS11_SESSIONS must be between 1 and 256 (got 0)');
-  expect(output).toContain('QKMS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  expect(output).toContain(
+    'QKMS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  );
 });
 
 it('exits 0 on SIGTERM after closing the token', async () => {

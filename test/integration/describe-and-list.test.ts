@@ -24,7 +24,9 @@ const ARN = /^arn:aws:kms:us-east-1:111122223333:key\/([0-9a-f-]{36})$/;
 
 describe('DescribeKey', () => {
   it('returns the full KeyMetadata of a demo key', async () => {
-    const { KeyMetadata: m } = await t.kms.send(new DescribeKeyCommand({ KeyId: demoAlias('RSA_2048') }));
+    const { KeyMetadata: m } = await t.kms.send(
+      new DescribeKeyCommand({ KeyId: demoAlias('RSA_2048') }),
+    );
     expect(m).toMatchObject({
       AWSAccountId: '111122223333',
       Enabled: true,
@@ -39,10 +41,16 @@ describe('DescribeKey', () => {
     });
     expect(m?.Arn).toBe(`arn:aws:kms:us-east-1:111122223333:key/${m?.KeyId}`);
     expect(m?.CreationDate).toBeInstanceOf(Date);
-    expect(Math.abs((m?.CreationDate as Date).getTime() - Date.now())).toBeLessThan(24 * 3600 * 1000);
+    expect(Math.abs((m?.CreationDate as Date).getTime() - Date.now())).toBeLessThan(
+      24 * 3600 * 1000,
+    );
     expect([...(m?.SigningAlgorithms ?? [])].sort()).toEqual([
-      'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512',
-      'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512',
+      'RSASSA_PKCS1_V1_5_SHA_256',
+      'RSASSA_PKCS1_V1_5_SHA_384',
+      'RSASSA_PKCS1_V1_5_SHA_512',
+      'RSASSA_PSS_SHA_256',
+      'RSASSA_PSS_SHA_384',
+      'RSASSA_PSS_SHA_512',
     ]);
     expect(m?.DeletionDate).toBeUndefined();
   });
@@ -56,7 +64,11 @@ describe('GetPublicKey', () => {
     ['ECC_NIST_EDWARDS25519', 'ed25519', undefined],
   ])('returns a DER SubjectPublicKeyInfo for %s', async (spec, type, curve) => {
     const out = await t.kms.send(new GetPublicKeyCommand({ KeyId: demoAlias(spec as 'RSA_4096') }));
-    const key = createPublicKey({ key: Buffer.from(out.PublicKey as Uint8Array), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(out.PublicKey as Uint8Array),
+      format: 'der',
+      type: 'spki',
+    });
     expect(key.asymmetricKeyType).toBe(type);
     if (curve) expect(key.asymmetricKeyDetails?.namedCurve).toBe(curve);
     if (type === 'rsa') expect(key.asymmetricKeyDetails?.modulusLength).toBe(4096);
@@ -85,11 +97,14 @@ describe('ListKeys', () => {
     expect(ids.length).toBe(t.gateway.catalog.keys().length);
     expect(ids.length).toBeGreaterThanOrEqual(8);
     expect(pages).toBe(Math.ceil(ids.length / 3));
-    for (const k of seen) expect(k.KeyArn).toBe(`arn:aws:kms:us-east-1:111122223333:key/${k.KeyId}`);
+    for (const k of seen)
+      expect(k.KeyArn).toBe(`arn:aws:kms:us-east-1:111122223333:key/${k.KeyId}`);
   });
 
   it('refuses a marker it did not issue', async () => {
-    await expect(t.kms.send(new ListKeysCommand({ Marker: 'someone-elses-marker' }))).rejects.toBeInstanceOf(InvalidMarkerException);
+    await expect(
+      t.kms.send(new ListKeysCommand({ Marker: 'someone-elses-marker' })),
+    ).rejects.toBeInstanceOf(InvalidMarkerException);
   });
 });
 
@@ -104,7 +119,9 @@ describe('ListAliases', () => {
     } while (marker);
     const p256 = all.find((a) => a.AliasName === demoAlias('ECC_NIST_P256'));
     expect(p256?.AliasArn).toBe(`arn:aws:kms:us-east-1:111122223333:${demoAlias('ECC_NIST_P256')}`);
-    const described = await t.kms.send(new DescribeKeyCommand({ KeyId: demoAlias('ECC_NIST_P256') }));
+    const described = await t.kms.send(
+      new DescribeKeyCommand({ KeyId: demoAlias('ECC_NIST_P256') }),
+    );
     expect(p256?.TargetKeyId).toBe(described.KeyMetadata?.KeyId);
   });
 
@@ -116,6 +133,8 @@ describe('ListAliases', () => {
   });
 
   it('answers NotFoundException when filtering by an unknown key', async () => {
-    await expect(t.kms.send(new ListAliasesCommand({ KeyId: '11111111-2222-3333-4444-555555555555' }))).rejects.toBeInstanceOf(NotFoundException);
+    await expect(
+      t.kms.send(new ListAliasesCommand({ KeyId: '11111111-2222-3333-4444-555555555555' })),
+    ).rejects.toBeInstanceOf(NotFoundException);
   });
 });

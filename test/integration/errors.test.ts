@@ -50,7 +50,15 @@ beforeAll(async () => {
   p256KeyId = first.gateway.catalog.resolve(demoAlias('ECC_NIST_P256')).record.keyId;
   await first.close();
   t = await startTestGateway({
-    keys: [{ keyId: DISABLED_KEY, label: p256KeyId, description: 'disabled copy', aliases: ['alias/test-disabled'], enabled: false }],
+    keys: [
+      {
+        keyId: DISABLED_KEY,
+        label: p256KeyId,
+        description: 'disabled copy',
+        aliases: ['alias/test-disabled'],
+        enabled: false,
+      },
+    ],
   });
 }, 60_000);
 
@@ -58,9 +66,13 @@ afterAll(() => t?.close());
 
 describe('key references', () => {
   it('answers NotFoundException for an unknown key id', async () => {
-    const err = await failure(t.kms.send(new SignCommand(signInput({ KeyId: '11111111-2222-3333-4444-555555555555' }))));
+    const err = await failure(
+      t.kms.send(new SignCommand(signInput({ KeyId: '11111111-2222-3333-4444-555555555555' }))),
+    );
     expect(err).toBeInstanceOf(NotFoundException);
-    expect(err.message).toBe(`Key '${ARN_PREFIX}:key/11111111-2222-3333-4444-555555555555' does not exist`);
+    expect(err.message).toBe(
+      `Key '${ARN_PREFIX}:key/11111111-2222-3333-4444-555555555555' does not exist`,
+    );
     expect(err.$metadata.httpStatusCode).toBe(400);
   });
 
@@ -83,7 +95,12 @@ describe('key references', () => {
   });
 
   it('accepts the key id, key ARN, alias and alias ARN alike', async () => {
-    for (const keyId of [p256KeyId, `${ARN_PREFIX}:key/${p256KeyId}`, demoAlias('ECC_NIST_P256'), `${ARN_PREFIX}:${demoAlias('ECC_NIST_P256')}`]) {
+    for (const keyId of [
+      p256KeyId,
+      `${ARN_PREFIX}:key/${p256KeyId}`,
+      demoAlias('ECC_NIST_P256'),
+      `${ARN_PREFIX}:${demoAlias('ECC_NIST_P256')}`,
+    ]) {
       const out = await t.kms.send(new SignCommand(signInput({ KeyId: keyId })));
       expect(out.KeyId).toBe(`${ARN_PREFIX}:key/${p256KeyId}`);
     }
@@ -92,18 +109,30 @@ describe('key references', () => {
 
 describe('validation', () => {
   it('refuses an algorithm the key spec does not allow with InvalidKeyUsageException', async () => {
-    const err = await failure(t.kms.send(new SignCommand(signInput({ SigningAlgorithm: 'RSASSA_PSS_SHA_256' }))));
+    const err = await failure(
+      t.kms.send(new SignCommand(signInput({ SigningAlgorithm: 'RSASSA_PSS_SHA_256' }))),
+    );
     expect(err).toBeInstanceOf(InvalidKeyUsageException);
-    expect(err.message).toBe('Algorithm RSASSA_PSS_SHA_256 is incompatible with key spec ECC_NIST_P256. Valid algorithms: ECDSA_SHA_256.');
+    expect(err.message).toBe(
+      'Algorithm RSASSA_PSS_SHA_256 is incompatible with key spec ECC_NIST_P256. Valid algorithms: ECDSA_SHA_256.',
+    );
   });
 
   it('refuses empty and 4097-byte messages with AWS validation messages', async () => {
-    const empty = await failure(t.kms.send(new SignCommand(signInput({ Message: Buffer.alloc(0) }))));
+    const empty = await failure(
+      t.kms.send(new SignCommand(signInput({ Message: Buffer.alloc(0) }))),
+    );
     expect(empty.name).toBe('ValidationException');
-    expect(empty.message).toBe("1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    const big = await failure(t.kms.send(new SignCommand(signInput({ Message: Buffer.alloc(4097, 1) }))));
+    expect(empty.message).toBe(
+      "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const big = await failure(
+      t.kms.send(new SignCommand(signInput({ Message: Buffer.alloc(4097, 1) }))),
+    );
     expect(big.name).toBe('ValidationException');
-    expect(big.message).toBe("1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096");
+    expect(big.message).toBe(
+      "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096",
+    );
     expect(big.$metadata.httpStatusCode).toBe(400);
   });
 
@@ -113,26 +142,48 @@ describe('validation', () => {
   });
 
   it('refuses a DIGEST of the wrong length', async () => {
-    const err = await failure(t.kms.send(new SignCommand(signInput({ MessageType: 'DIGEST', Message: Buffer.alloc(31) }))));
+    const err = await failure(
+      t.kms.send(new SignCommand(signInput({ MessageType: 'DIGEST', Message: Buffer.alloc(31) }))),
+    );
     expect(err.name).toBe('ValidationException');
     expect(err.message).toBe('Digest is invalid length for algorithm ECDSA_SHA_256.');
   });
 
   it('refuses more than ten grant tokens', async () => {
-    const err = await failure(t.kms.send(new SignCommand(signInput({ GrantTokens: Array.from({ length: 11 }, (_, i) => `g${i}`) }))));
+    const err = await failure(
+      t.kms.send(
+        new SignCommand(signInput({ GrantTokens: Array.from({ length: 11 }, (_, i) => `g${i}`) })),
+      ),
+    );
     expect(err.name).toBe('ValidationException');
-    expect(err.message).toMatch(/^1 validation error detected: Value '\[g0, .*g10\]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10$/);
+    expect(err.message).toMatch(
+      /^1 validation error detected: Value '\[g0, .*g10\]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10$/,
+    );
   });
 
   it('lists every violation at once', async () => {
-    const err = await failure(t.kms.send(new SignCommand({ KeyId: undefined, Message: Buffer.alloc(5000), SigningAlgorithm: 'NOPE' } as unknown as SignCommandInput)));
+    const err = await failure(
+      t.kms.send(
+        new SignCommand({
+          KeyId: undefined,
+          Message: Buffer.alloc(5000),
+          SigningAlgorithm: 'NOPE',
+        } as unknown as SignCommandInput),
+      ),
+    );
     expect(err.name).toBe('ValidationException');
-    expect(err.message).toMatch(/^3 validation errors detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null; Value at 'message' .*; Value 'NOPE' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: \[RSASSA_PSS_SHA_256, /);
+    expect(err.message).toMatch(
+      /^3 validation errors detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null; Value at 'message' .*; Value 'NOPE' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: \[RSASSA_PSS_SHA_256, /,
+    );
   });
 
   it('refuses bad base64 with SerializationException', async () => {
     const client = tamperingClient(t.gateway.url, (req) => {
-      req.body = JSON.stringify({ KeyId: demoAlias('ECC_NIST_P256'), Message: 'aGVsbG8*!', SigningAlgorithm: 'ECDSA_SHA_256' });
+      req.body = JSON.stringify({
+        KeyId: demoAlias('ECC_NIST_P256'),
+        Message: 'aGVsbG8*!',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      });
     });
     const err = await failure(client.send(new SignCommand(signInput())));
     expect(err.name).toBe('SerializationException');
@@ -151,9 +202,16 @@ describe('validation', () => {
   });
 
   it('refuses a member of the wrong JSON type with SerializationException', async () => {
-    const res = await postKms(t.gateway.url, 'TrentService.Sign', JSON.stringify({ KeyId: 12, Message: 'aGk=', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const res = await postKms(
+      t.gateway.url,
+      'TrentService.Sign',
+      JSON.stringify({ KeyId: 12, Message: 'aGk=', SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ __type: 'SerializationException', message: "Member 'KeyId' must be a string." });
+    expect(res.json).toEqual({
+      __type: 'SerializationException',
+      message: "Member 'KeyId' must be a string.",
+    });
   });
 
   it('answers UnknownOperationException for an unknown target', async () => {
@@ -167,16 +225,28 @@ describe('validation', () => {
   });
 
   it('answers UnsupportedOperationException for KMS operations a signing gateway does not serve', async () => {
-    const err = await failure(t.kms.send(new EncryptCommand({ KeyId: demoAlias('ECC_NIST_P256'), Plaintext: Buffer.from('x') })));
+    const err = await failure(
+      t.kms.send(
+        new EncryptCommand({ KeyId: demoAlias('ECC_NIST_P256'), Plaintext: Buffer.from('x') }),
+      ),
+    );
     expect(err.name).toBe('UnsupportedOperationException');
-    expect(err.message).toBe('QKMS does not serve Encrypt: it is a signing gateway (see docs/compatibility.md).');
+    expect(err.message).toBe(
+      'QKMS does not serve Encrypt: it is a signing gateway (see docs/compatibility.md).',
+    );
   });
 
   it('refuses oversized bodies and foreign content types before parsing', async () => {
-    const big = await postKms(t.gateway.url, 'TrentService.Sign', JSON.stringify({ pad: 'x'.repeat(70_000) }));
+    const big = await postKms(
+      t.gateway.url,
+      'TrentService.Sign',
+      JSON.stringify({ pad: 'x'.repeat(70_000) }),
+    );
     expect(big.status).toBe(413);
     expect(big.json.__type).toBe('RequestEntityTooLargeException');
-    const text = await postKms(t.gateway.url, 'TrentService.Sign', '{}', { 'content-type': 'text/plain' });
+    const text = await postKms(t.gateway.url, 'TrentService.Sign', '{}', {
+      'content-type': 'text/plain',
+    });
     expect(text.status).toBe(400);
     expect(text.json.__type).toBe('SerializationException');
   });
@@ -189,15 +259,23 @@ describe('validation', () => {
   });
 
   it('sends the error type and a request id as headers', async () => {
-    const res = await postKms(t.gateway.url, 'TrentService.DescribeKey', JSON.stringify({ KeyId: 'alias/nope' }));
+    const res = await postKms(
+      t.gateway.url,
+      'TrentService.DescribeKey',
+      JSON.stringify({ KeyId: 'alias/nope' }),
+    );
     expect(res.headers.get('x-amzn-errortype')).toBe('NotFoundException');
-    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(res.headers.get('x-amzn-requestid')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });
 
 describe('key states and capabilities', () => {
   it('refuses a disabled key with DisabledException but still describes it', async () => {
-    const err = await failure(t.kms.send(new SignCommand(signInput({ KeyId: 'alias/test-disabled' }))));
+    const err = await failure(
+      t.kms.send(new SignCommand(signInput({ KeyId: 'alias/test-disabled' }))),
+    );
     expect(err).toBeInstanceOf(DisabledException);
     expect(err.message).toBe(`${ARN_PREFIX}:key/${DISABLED_KEY} is disabled.`);
     const out = await t.kms.send(new DescribeKeyCommand({ KeyId: DISABLED_KEY }));
@@ -208,10 +286,20 @@ describe('key states and capabilities', () => {
 
   it('refuses a key pending deletion with KMSInvalidStateException (metadata revisions: newest wins)', async () => {
     const entry = await t.gateway.catalog.createKey('ECC_NIST_P256', 'to be deleted', []);
-    const pending = { ...entry.record, state: 'PendingDeletion' as const, deletionDate: entry.record.creationDate + 30 * 86400 };
-    await t.gateway.token.createData(METADATA_APPLICATION, metadataLabel(entry.record.keyId, 2), encodeMetadata(pending));
+    const pending = {
+      ...entry.record,
+      state: 'PendingDeletion' as const,
+      deletionDate: entry.record.creationDate + 30 * 86400,
+    };
+    await t.gateway.token.createData(
+      METADATA_APPLICATION,
+      metadataLabel(entry.record.keyId, 2),
+      encodeMetadata(pending),
+    );
     await t.gateway.catalog.load();
-    const err = await failure(t.kms.send(new SignCommand(signInput({ KeyId: entry.record.keyId }))));
+    const err = await failure(
+      t.kms.send(new SignCommand(signInput({ KeyId: entry.record.keyId }))),
+    );
     expect(err).toBeInstanceOf(KMSInvalidStateException);
     expect(err.message).toBe(`${entry.arn} is pending deletion.`);
     const out = await t.kms.send(new DescribeKeyCommand({ KeyId: entry.record.keyId }));
@@ -223,36 +311,62 @@ describe('key states and capabilities', () => {
     const cap = t.gateway.capabilities.algorithm('ED25519_PH_SHA_512');
     expect(cap.ok).toBe(false);
     const err = await failure(
-      t.kms.send(new SignCommand({ KeyId: demoAlias('ECC_NIST_EDWARDS25519'), Message: Buffer.alloc(64, 7), MessageType: 'DIGEST', SigningAlgorithm: 'ED25519_PH_SHA_512' })),
+      t.kms.send(
+        new SignCommand({
+          KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
+          Message: Buffer.alloc(64, 7),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ED25519_PH_SHA_512',
+        }),
+      ),
     );
     expect(err.name).toBe('UnsupportedOperationException');
     expect(err.message).toBe(
       "ED25519_PH_SHA_512 is not available on this gateway's HSM: the token's mechanism 0x1057 failed the known-answer check for ED25519_PH_SHA_512.",
     );
-    const described = await t.kms.send(new DescribeKeyCommand({ KeyId: demoAlias('ECC_NIST_EDWARDS25519') }));
+    const described = await t.kms.send(
+      new DescribeKeyCommand({ KeyId: demoAlias('ECC_NIST_EDWARDS25519') }),
+    );
     expect(described.KeyMetadata?.SigningAlgorithms).toEqual(['ED25519_SHA_512']);
   });
 
   it('refuses ED25519_SHA_512 over a DIGEST: pure Ed25519 signs the message itself', async () => {
     const err = await failure(
-      t.kms.send(new SignCommand({ KeyId: demoAlias('ECC_NIST_EDWARDS25519'), Message: Buffer.alloc(64, 7), MessageType: 'DIGEST', SigningAlgorithm: 'ED25519_SHA_512' })),
+      t.kms.send(
+        new SignCommand({
+          KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
+          Message: Buffer.alloc(64, 7),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ED25519_SHA_512',
+        }),
+      ),
     );
     expect(err.name).toBe('ValidationException');
-    expect(err.message).toBe('MessageType DIGEST is not valid for ED25519_SHA_512. Valid message types: RAW.');
+    expect(err.message).toBe(
+      'MessageType DIGEST is not valid for ED25519_SHA_512. Valid message types: RAW.',
+    );
   });
 
   it('names the missing token capability for SM2DSA and ML-DSA', () => {
     const sm2 = t.gateway.capabilities.algorithm('SM2DSA');
     const mldsa = t.gateway.capabilities.keySpec('ML_DSA_65');
-    expect(sm2).toEqual({ ok: false, reason: 'this algorithm needs a token with a vendor SM2 mechanism configured' });
-    expect(mldsa).toEqual({ ok: false, reason: 'this algorithm needs a PKCS#11 3.2 token with CKM_ML_DSA' });
+    expect(sm2).toEqual({
+      ok: false,
+      reason: 'this algorithm needs a token with a vendor SM2 mechanism configured',
+    });
+    expect(mldsa).toEqual({
+      ok: false,
+      reason: 'this algorithm needs a PKCS#11 3.2 token with CKM_ML_DSA',
+    });
   });
 
   it('answers DryRunOperationException after all checks pass, without signing', async () => {
     const err = await failure(t.kms.send(new SignCommand(signInput({ DryRun: true }))));
     expect(err).toBeInstanceOf(DryRunOperationException);
     expect(err.$metadata.httpStatusCode).toBe(412);
-    const invalid = await failure(t.kms.send(new SignCommand(signInput({ DryRun: true, KeyId: 'alias/nope' }))));
+    const invalid = await failure(
+      t.kms.send(new SignCommand(signInput({ DryRun: true, KeyId: 'alias/nope' }))),
+    );
     expect(invalid).toBeInstanceOf(NotFoundException);
   });
 
@@ -260,7 +374,9 @@ describe('key states and capabilities', () => {
     const signed = await t.kms.send(new SignCommand(signInput()));
     const der = Buffer.from(signed.Signature as Uint8Array);
     const withTrailingByte = Buffer.concat([der, Buffer.from([0])]);
-    const err = await failure(t.kms.send(new VerifyCommand({ ...signInput(), Signature: withTrailingByte })));
+    const err = await failure(
+      t.kms.send(new VerifyCommand({ ...signInput(), Signature: withTrailingByte })),
+    );
     expect(err).toBeInstanceOf(KMSInvalidSignatureException);
   });
 

@@ -25,15 +25,25 @@ export interface Daemon {
   stop(): Promise<number | null>;
 }
 
-export async function startDaemon(args: string[], env: Record<string, string>, port: number): Promise<Daemon> {
-  const child = spawn(process.execPath, [QKMS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDaemon(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<Daemon> {
+  const child = spawn(process.execPath, [QKMS_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`qkms exited early (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`qkms exited early (${child.exitCode}):\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
@@ -53,9 +63,15 @@ export async function startDaemon(args: string[], env: Record<string, string>, p
 }
 
 /** Runs the qkms command to completion (for commands expected to fail at start-up). */
-export function runQkms(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runQkms(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [QKMS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [QKMS_BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

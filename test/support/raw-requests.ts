@@ -5,7 +5,10 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { HttpRequest } from '@smithy/types';
 
-export function tamperingClient(endpoint: string, tamper: (request: HttpRequest) => void): KMSClient {
+export function tamperingClient(
+  endpoint: string,
+  tamper: (request: HttpRequest) => void,
+): KMSClient {
   const client = new KMSClient({
     endpoint,
     region: 'us-east-1',
@@ -16,7 +19,8 @@ export function tamperingClient(endpoint: string, tamper: (request: HttpRequest)
     (next) => async (args) => {
       const request = args.request as HttpRequest;
       tamper(request);
-      if (typeof request.body === 'string') request.headers['content-length'] = String(Buffer.byteLength(request.body));
+      if (typeof request.body === 'string')
+        request.headers['content-length'] = String(Buffer.byteLength(request.body));
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'qkmsTestTamper' },
@@ -36,5 +40,9 @@ export async function postKms(
     body,
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }

@@ -11,7 +11,8 @@ export const TEST_TOKEN_LABEL = 'qkms-test';
 export function testTokenEnv(): Record<string, string> {
   const dataDir = process.env.QKMS_TEST_DATA_DIR;
   const pinFile = process.env.QKMS_TEST_PIN_FILE;
-  if (!dataDir || !pinFile) throw new Error('the test token is missing: run through jest (global-setup.ts)');
+  if (!dataDir || !pinFile)
+    throw new Error('the test token is missing: run through jest (global-setup.ts)');
   return {
     SOFTHSM2_CONF: `${dataDir}/softhsm2.conf`,
     QKMS_TOKEN_LABEL: TEST_TOKEN_LABEL,
@@ -28,10 +29,16 @@ export interface TestGateway {
 }
 
 /** Starts QKMS in this process on the test token, with a real @aws-sdk/client-kms pointed at it. */
-export async function startTestGateway(options: { keys?: AdoptedKeyConfig[]; env?: Record<string, string> } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { keys?: AdoptedKeyConfig[]; env?: Record<string, string> } = {},
+): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
   process.env.SOFTHSM2_CONF = env.SOFTHSM2_CONF;
-  const keysYaml = options.keys ? JSON.stringify({ keys: options.keys.map(({ idHex, ...k }) => ({ ...k, ...(idHex ? { id: idHex } : {}) })) }) : undefined;
+  const keysYaml = options.keys
+    ? JSON.stringify({
+        keys: options.keys.map(({ idHex, ...k }) => ({ ...k, ...(idHex ? { id: idHex } : {}) })),
+      })
+    : undefined;
   const { config, pin } = loadConfig(keysYaml, env);
   const gateway = await startGateway(config, pin, createLogger('silent'));
   const kms = new KMSClient({

@@ -10,35 +10,90 @@ const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 
 const hashOf = (algorithm: string): string => HASH[algorithm.slice(-3)] as string;
 
 /** node:crypto verification of a KMS signature over the original (RAW) message. */
-export function nodeVerifies(algorithm: string, spkiDer: Buffer, message: Buffer, signature: Buffer): boolean {
+export function nodeVerifies(
+  algorithm: string,
+  spkiDer: Buffer,
+  message: Buffer,
+  signature: Buffer,
+): boolean {
   const key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
   if (algorithm === 'ED25519_SHA_512') return verify(null, message, key, signature);
   if (algorithm.startsWith('RSASSA_PSS')) {
     const saltLength = { sha256: 32, sha384: 48, sha512: 64 }[hashOf(algorithm) as 'sha256'];
-    return verify(hashOf(algorithm), message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+    return verify(
+      hashOf(algorithm),
+      message,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
+      signature,
+    );
   }
   if (algorithm.startsWith('RSASSA_PKCS1')) {
-    return verify(hashOf(algorithm), message, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    return verify(
+      hashOf(algorithm),
+      message,
+      { key, padding: constants.RSA_PKCS1_PADDING },
+      signature,
+    );
   }
   return verify(hashOf(algorithm), message, { key, dsaEncoding: 'der' }, signature);
 }
 
 /** openssl verification of a KMS signature over the original message. */
-export function opensslVerifies(algorithm: string, spkiDer: Buffer, message: Buffer, signature: Buffer): boolean {
+export function opensslVerifies(
+  algorithm: string,
+  spkiDer: Buffer,
+  message: Buffer,
+  signature: Buffer,
+): boolean {
   const dir = mkdtempSync(join(tmpdir(), 'qkms-openssl-'));
   try {
-    const [pub, msg, sig] = ['pub.der', 'msg.bin', 'sig.bin'].map((f) => join(dir, f)) as [string, string, string];
+    const [pub, msg, sig] = ['pub.der', 'msg.bin', 'sig.bin'].map((f) => join(dir, f)) as [
+      string,
+      string,
+      string,
+    ];
     writeFileSync(pub, spkiDer);
     writeFileSync(msg, message);
     writeFileSync(sig, signature);
     let args: string[];
     if (algorithm === 'ED25519_SHA_512') {
-      args = ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-keyform', 'DER', '-rawin', '-in', msg, '-sigfile', sig];
+      args = [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        pub,
+        '-keyform',
+        'DER',
+        '-rawin',
+        '-in',
+        msg,
+        '-sigfile',
+        sig,
+      ];
     } else {
       const pss = algorithm.startsWith('RSASSA_PSS')
-        ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest', '-sigopt', `rsa_mgf1_md:${hashOf(algorithm)}`]
+        ? [
+            '-sigopt',
+            'rsa_padding_mode:pss',
+            '-sigopt',
+            'rsa_pss_saltlen:digest',
+            '-sigopt',
+            `rsa_mgf1_md:${hashOf(algorithm)}`,
+          ]
         : [];
-      args = ['dgst', `-${hashOf(algorithm)}`, ...pss, '-verify', pub, '-keyform', 'DER', '-signature', sig, msg];
+      args = [
+        'dgst',
+        `-${hashOf(algorithm)}`,
+        ...pss,
+        '-verify',
+        pub,
+        '-keyform',
+        'DER',
+        '-signature',
+        sig,
+        msg,
+      ];
     }
     try {
       const out = execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
