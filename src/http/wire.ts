@@ -7,35 +7,35 @@ import { KmsError } from '../errors/kms-error';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** Reads the body up to `limit` bytes; past it the request is refused without buffering more. */
+const tooLarge = (limit: number): KmsError =>
+  new KmsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`);
+
+/**
+ * Reads the body up to `limit` bytes. Past it the request is refused at once; the rest of the
+ * body is drained and discarded so the error response can still be delivered.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(
-        new KmsError(
-          'RequestEntityTooLargeException',
-          `Request body is larger than ${limit} bytes.`,
-        ),
-      );
+      reject(tooLarge(limit));
       req.resume();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(
-          new KmsError(
-            'RequestEntityTooLargeException',
-            `Request body is larger than ${limit} bytes.`,
-          ),
-        );
-        req.destroy();
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(tooLarge(limit));
+        req.resume();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () =>
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
     );

@@ -37,6 +37,17 @@ async function failure(promise: Promise<unknown>): Promise<KMSServiceException> 
   throw new Error('expected the request to fail');
 }
 
+/** A Sign of a 64-byte DIGEST with the demo Ed25519 key. */
+const ed25519DigestSign = (algorithm: 'ED25519_SHA_512' | 'ED25519_PH_SHA_512') =>
+  t.kms.send(
+    new SignCommand({
+      KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
+      Message: Buffer.alloc(64, 7),
+      MessageType: 'DIGEST',
+      SigningAlgorithm: algorithm,
+    }),
+  );
+
 const signInput = (overrides: Partial<SignCommandInput> = {}): SignCommandInput => ({
   KeyId: demoAlias('ECC_NIST_P256'),
   Message: Buffer.from('hello'),
@@ -310,16 +321,7 @@ describe('key states and capabilities', () => {
   it('refuses ED25519_PH_SHA_512 on a token that failed its known-answer check, never signing wrongly', async () => {
     const cap = t.gateway.capabilities.algorithm('ED25519_PH_SHA_512');
     expect(cap.ok).toBe(false);
-    const err = await failure(
-      t.kms.send(
-        new SignCommand({
-          KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
-          Message: Buffer.alloc(64, 7),
-          MessageType: 'DIGEST',
-          SigningAlgorithm: 'ED25519_PH_SHA_512',
-        }),
-      ),
-    );
+    const err = await failure(ed25519DigestSign('ED25519_PH_SHA_512'));
     expect(err.name).toBe('UnsupportedOperationException');
     expect(err.message).toBe(
       "ED25519_PH_SHA_512 is not available on this gateway's HSM: the token's mechanism 0x1057 failed the known-answer check for ED25519_PH_SHA_512.",
@@ -331,16 +333,7 @@ describe('key states and capabilities', () => {
   });
 
   it('refuses ED25519_SHA_512 over a DIGEST: pure Ed25519 signs the message itself', async () => {
-    const err = await failure(
-      t.kms.send(
-        new SignCommand({
-          KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
-          Message: Buffer.alloc(64, 7),
-          MessageType: 'DIGEST',
-          SigningAlgorithm: 'ED25519_SHA_512',
-        }),
-      ),
-    );
+    const err = await failure(ed25519DigestSign('ED25519_SHA_512'));
     expect(err.name).toBe('ValidationException');
     expect(err.message).toBe(
       'MessageType DIGEST is not valid for ED25519_SHA_512. Valid message types: RAW.',
