@@ -1,0 +1,122 @@
+import { KmsError } from '../../../src/errors/kms-error';
+import { pageFields, paginate } from '../../../src/operations/paging';
+
+const ITEMS = Array.from({ length: 250 }, (_, i) => `key-${String(i).padStart(4, '0')}`);
+const self = (s: string): string => s;
+
+function invalidMarker(run: () => unknown): { name: string; message: string; status: number } {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(KmsError);
+    const e = err as KmsError;
+    return { name: e.name, message: e.message, status: e.status };
+  }
+  throw new Error('expected InvalidMarkerException');
+}
+
+describe('paginate', () => {
+  it('walks 250 items in three pages of at most 100', () => {
+    const p1 = paginate(ITEMS, self, 100);
+    expect(p1.items).toEqual(ITEMS.slice(0, 100));
+    expect(pageFields(p1)).toEqual({ NextMarker: p1.nextMarker, Truncated: true });
+    expect(typeof p1.nextMarker).toBe('string');
+
+    const p2 = paginate(ITEMS, self, 100, p1.nextMarker);
+    expect(p2.items).toEqual(ITEMS.slice(100, 200));
+    expect(pageFields(p2).Truncated).toBe(true);
+    expect(p2.nextMarker).not.toBe(p1.nextMarker);
+
+    const p3 = paginate(ITEMS, self, 100, p2.nextMarker);
+    expect(p3.items).toEqual(ITEMS.slice(200, 250));
+    expect(p3.nextMarker).toBeUndefined();
+    expect(pageFields(p3)).toEqual({ Truncated: false });
+    expect('NextMarker' in pageFields(p3)).toBe(false);
+  });
+
+  it('uses a limit of 100 when none is given', () => {
+    const page = paginate(ITEMS, self);
+    expect(page.items).toHaveLength(100);
+    expect(page.nextMarker).toBeDefined();
+  });
+
+  it('returns every item exactly once whatever the page size', () => {
+    for (const limit of [1, 7, 99, 100, 249, 250, 1000]) {
+      const seen: string[] = [];
+      let marker: string | undefined;
+      let pages = 0;
+      do {
+        const page = paginate(ITEMS, self, limit, marker);
+        seen.push(...page.items);
+        marker = page.nextMarker;
+        pages++;
+      } while (marker !== undefined);
+      expect({ limit, seen }).toEqual({ limit, seen: ITEMS });
+      expect({ limit, pages }).toEqual({ limit, pages: Math.ceil(250 / limit) });
+    }
+  });
+
+  it('is not truncated when the last page is exactly full', () => {
+    const page2 = paginate(
+      ITEMS.slice(0, 200),
+      self,
+      100,
+      paginate(ITEMS.slice(0, 200), self, 100).nextMarker,
+    );
+    expect(page2.items).toHaveLength(100);
+    expect(pageFields(page2)).toEqual({ Truncated: false });
+  });
+
+  it('returns an empty, untruncated page for an empty list', () => {
+    expect(paginate([], self, 10)).toEqual({ items: [] });
+  });
+
+  it('stays consistent when an item is added before the marker between calls', () => {
+    const p1 = paginate(ITEMS, self, 100);
+    const grown = [...ITEMS.slice(0, 50), 'key-0049a', ...ITEMS.slice(50)].sort();
+    const p2 = paginate(grown, self, 100, p1.nextMarker);
+    expect(p2.items[0]).toBe('key-0100');
+  });
+
+  it('continues after the marker item even if that item was removed', () => {
+    const p1 = paginate(ITEMS, self, 100);
+    const shrunk = ITEMS.filter((k) => k !== 'key-0099');
+    expect(paginate(shrunk, self, 100, p1.nextMarker).items[0]).toBe('key-0100');
+  });
+
+  it('works with items that are not strings through keyOf', () => {
+    const objects = ITEMS.map((name) => ({ name }));
+    const p1 = paginate(objects, (o) => o.name, 100);
+    expect(paginate(objects, (o) => o.name, 100, p1.nextMarker).items[0]).toEqual({
+      name: 'key-0100',
+    });
+  });
+
+  it.each([
+    ['a made-up string', 'abc'],
+    ['a marker with another prefix', 'qkms2.a2V5LTAwOTk'],
+    ['an empty marker body', 'qkms1.'],
+    ['a body that is not base64url', 'qkms1.!!!!'],
+    ['a body in standard base64 with padding', 'qkms1.a2V5LTAwOTk='],
+    ['an AWS-style marker', 'AE0AAAACAHVzZXIta2V5AAAA'],
+  ])('refuses %s with InvalidMarkerException', (_what, marker) => {
+    expect(invalidMarker(() => paginate(ITEMS, self, 100, marker))).toEqual({
+      name: 'InvalidMarkerException',
+      status: 400,
+      message: 'The marker that specifies where pagination should next begin is not valid.',
+    });
+  });
+
+  it('refuses a marker with its body altered', () => {
+    const { nextMarker } = paginate(ITEMS, self, 100);
+    const forged = `${nextMarker as string}!`;
+    expect(invalidMarker(() => paginate(ITEMS, self, 100, forged)).name).toBe(
+      'InvalidMarkerException',
+    );
+  });
+
+  it('returns an empty last page for a well-formed marker past the end', () => {
+    const past = `qkms1.${Buffer.from('zzzz').toString('base64url')}`;
+    expect(paginate(ITEMS, self, 100, past)).toEqual({ items: [] });
+  });
+});
