@@ -7,7 +7,12 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 export function renderConfigDocs(): string {
   const rows = CONFIG_FIELDS.map((f) => {
-    const type = f.type === 'enum' ? `one of ${f.values?.map((v) => `\`${v}\``).join(', ')}` : f.min !== undefined ? `${f.type} (${f.min}–${f.max})` : f.type;
+    const type =
+      f.type === 'enum'
+        ? `one of ${f.values?.map((v) => `\`${v}\``).join(', ')}`
+        : f.min !== undefined
+          ? `${f.type} (${f.min}–${f.max})`
+          : f.type;
     const def = f.default === undefined ? '*(none)*' : `\`${String(f.default)}\``;
     return `| \`${f.path}\` | \`${f.env}\` | ${type} | ${def} | ${cell(f.description)} |`;
   });

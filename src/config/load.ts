@@ -99,6 +99,7 @@ function adoptedKeys(raw: unknown, problems: string[]): AdoptedKeyConfig[] {
     return [];
   }
   const seen = new Set<string>();
+  const aliasOwners = new Map<string, number>();
   return raw.flatMap((entry: unknown, i): AdoptedKeyConfig[] => {
     const at = `keys[${i}]`;
     if (!isTree(entry)) {
@@ -130,6 +131,18 @@ function adoptedKeys(raw: unknown, problems: string[]): AdoptedKeyConfig[] {
       )
     ) {
       problems.push(`${at}.aliases must be a list of names like alias/my-key (not alias/aws/…)`);
+    }
+    if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') {
+      problems.push(`${at}.enabled must be true or false`);
+    }
+    if (entry.description !== undefined && typeof entry.description !== 'string') {
+      problems.push(`${at}.description must be a string`);
+    }
+    for (const alias of aliases ?? []) {
+      if (typeof alias !== 'string') continue;
+      if (aliasOwners.has(alias))
+        problems.push(`${at}.aliases: ${alias} is already used by keys[${aliasOwners.get(alias)}]`);
+      aliasOwners.set(alias, i);
     }
     for (const key of Object.keys(entry)) {
       if (!['keyId', 'label', 'id', 'description', 'aliases', 'enabled'].includes(key))

@@ -46,6 +46,9 @@ export function inferKeySpec(material: PublicKeyMaterial): KeySpec | undefined {
   return keySpecForCurve(material.curveOidDer);
 }
 
+/** Plain code-unit order: the order paging's marker comparison (`>`) assumes. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class KeyCatalog {
   private byId = new Map<string, KeyEntry>();
   private byAlias = new Map<string, KeyEntry[]>();
@@ -79,8 +82,13 @@ export class KeyCatalog {
     }
     const byId = new Map<string, KeyEntry>();
     for (const { record, source } of records.values()) {
-      const entry = await this.entryFor(record, source, problems);
-      if (entry) byId.set(record.keyId, entry);
+      try {
+        const entry = await this.entryFor(record, source, problems);
+        if (entry) byId.set(record.keyId, entry);
+      } catch (err) {
+        // One unreadable key must not take the others down with it.
+        problems.push(`key ${record.keyId}: ${String(err)}`);
+      }
     }
     this.install(byId);
     return { problems };
@@ -228,7 +236,7 @@ export class KeyCatalog {
 
   /** All keys, ordered by key id (the paging order of ListKeys). */
   keys(): KeyEntry[] {
-    return [...this.byId.values()].sort((a, b) => a.record.keyId.localeCompare(b.record.keyId));
+    return [...this.byId.values()].sort((a, b) => byCodeUnits(a.record.keyId, b.record.keyId));
   }
 
   /** All aliases, ordered by name (the paging order of ListAliases). */
@@ -244,7 +252,7 @@ export class KeyCatalog {
         });
       }
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => byCodeUnits(a.name, b.name));
   }
 
   /** Generates a key pair in the token and stores its metadata there. */

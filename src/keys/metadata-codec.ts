@@ -3,6 +3,7 @@
 // highest revision, so a crash between the two steps loses nothing.
 
 import { isKeySpec } from '../crypto/key-specs';
+import type { KeyLocator } from '../pkcs11/token-api';
 import type { KeyMetadataRecord } from './key-record';
 
 export const METADATA_APPLICATION = 'qkms';
@@ -19,6 +20,25 @@ export function parseMetadataLabel(label: string): { keyId: string; revision: nu
 
 export function encodeMetadata(record: KeyMetadataRecord): Uint8Array {
   return Buffer.from(JSON.stringify({ format: 1, ...record }), 'utf8');
+}
+
+const STATES: readonly string[] = ['Enabled', 'Disabled', 'PendingDeletion'];
+const USAGES: readonly string[] = ['SIGN_VERIFY', 'GENERATE_VERIFY_MAC'];
+const ORIGINS: readonly string[] = ['AWS_KMS', 'EXTERNAL'];
+
+/** A locator must name the objects: an empty one would match every key pair in the token. */
+function isLocator(value: unknown): value is KeyLocator {
+  if (typeof value !== 'object' || value === null) return false;
+  const { idHex, label } = value as Record<string, unknown>;
+  const idOk = idHex === undefined || (typeof idHex === 'string' && /^([0-9a-f]{2})+$/.test(idHex));
+  const labelOk = label === undefined || (typeof label === 'string' && label !== '');
+  return idOk && labelOk && (idHex !== undefined || label !== undefined);
+}
+
+function isAlias(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, creationDate } = value as Record<string, unknown>;
+  return typeof name === 'string' && name.startsWith('alias/') && typeof creationDate === 'number';
 }
 
 /** Decodes a stored record, or null if it is not one this version understands. */
@@ -41,8 +61,14 @@ export function decodeMetadata(value: Uint8Array): KeyMetadataRecord | null {
   }
   if (
     typeof r.creationDate !== 'number' ||
-    typeof r.locator !== 'object' ||
-    !Array.isArray(r.aliases)
+    (r.deletionDate !== undefined && typeof r.deletionDate !== 'number') ||
+    typeof r.description !== 'string' ||
+    !isLocator(r.locator) ||
+    !Array.isArray(r.aliases) ||
+    !r.aliases.every(isAlias) ||
+    !STATES.includes(r.state as string) ||
+    !USAGES.includes(r.keyUsage as string) ||
+    !ORIGINS.includes(r.origin as string)
   )
     return null;
   const { format: _format, ...record } = r;

@@ -54,7 +54,7 @@ const CLIENT_MESSAGE: Partial<Record<KmsErrorName, string>> = {
 };
 
 export function ckrRule(ckrName: string): CkrRule {
-  return RULES[ckrName] ?? FALLBACK;
+  return Object.hasOwn(RULES, ckrName) ? (RULES[ckrName] as CkrRule) : FALLBACK;
 }
 
 /** A PKCS#11 failure as a client-facing KmsError, keeping the CKR name for logs and metrics. */

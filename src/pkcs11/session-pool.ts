@@ -9,6 +9,7 @@ export class PoolExhaustedError extends Error {
 
 interface Waiter {
   resolve(session: Buffer): void;
+  reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
 
@@ -33,6 +34,7 @@ export class SessionPool {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
+        reject,
         timer: setTimeout(() => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
           reject(new PoolExhaustedError(this.acquireTimeoutMs));
@@ -44,13 +46,13 @@ export class SessionPool {
 
   /** Returns a session; `broken` sessions are closed and replaced by a fresh one. */
   release(session: Buffer, broken = false): void {
+    if (this.closed) {
+      this.closeQuietly(session);
+      return;
+    }
     let next = session;
     if (broken) {
-      try {
-        this.closeSession(session);
-      } catch {
-        // The token already dropped it.
-      }
+      this.closeQuietly(session);
       try {
         next = this.openSession();
       } catch {
@@ -69,13 +71,18 @@ export class SessionPool {
   /** Closes idle sessions. Callers drain in-flight work first: closing a busy session crashes SoftHSM. */
   close(): void {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) clearTimeout(w.timer);
-    for (const s of this.idle.splice(0)) {
-      try {
-        this.closeSession(s);
-      } catch {
-        // Closing is best effort at shutdown.
-      }
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error('session pool is closed'));
+    }
+    for (const s of this.idle.splice(0)) this.closeQuietly(s);
+  }
+
+  private closeQuietly(session: Buffer): void {
+    try {
+      this.closeSession(session);
+    } catch {
+      // The token already dropped it, or is going away.
     }
   }
 }

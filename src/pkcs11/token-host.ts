@@ -178,6 +178,9 @@ export class TokenHost implements TokenApi {
   }
 
   private keyHandles(p11: pkcs11js.PKCS11, session: Buffer, locator: KeyLocator): KeyHandles {
+    if (locator.idHex === undefined && locator.label === undefined) {
+      throw new Error('QKMS_EMPTY_LOCATOR: a key locator needs an id or a label');
+    }
     const cacheKey = `${locator.idHex ?? ''}/${locator.label ?? ''}`;
     const cached = this.handles.get(cacheKey);
     if (cached) return cached;

@@ -368,6 +368,21 @@ describe('adopted keys', () => {
     ]);
   });
 
+  it('refuses a quoted "false" for enabled and a non-string description', () => {
+    const yaml = `keys:\n  - keyId: ${KEY_A}\n    label: k\n    enabled: "false"\n    description: 7\n`;
+    expect(problemsOf(() => loadConfig(yaml, BASE_ENV))).toEqual([
+      'keys[0].enabled must be true or false',
+      'keys[0].description must be a string',
+    ]);
+  });
+
+  it('refuses one alias on two adopted keys', () => {
+    const yaml = `keys:\n  - keyId: ${KEY_A}\n    label: a\n    aliases: [alias/x]\n  - keyId: ${KEY_B}\n    label: b\n    aliases: [alias/x]\n`;
+    expect(problemsOf(() => loadConfig(yaml, BASE_ENV))).toEqual([
+      'keys[1].aliases: alias/x is already used by keys[0]',
+    ]);
+  });
+
   it('refuses keys that are not a list', () => {
     expect(problemsOf(() => loadConfig('keys:\n  a: 1\n', BASE_ENV))).toEqual([
       'keys must be a list',

@@ -82,6 +82,14 @@ describe('metadata encoding', () => {
     ['a creation date as text', json({ ...valid, creationDate: '2023-11-14' })],
     ['a missing locator', json(without('locator'))],
     ['aliases that are not a list', json({ ...valid, aliases: 'alias/jwt' })],
+    ['a null locator', json({ ...valid, locator: null })],
+    ['an empty locator, which would match any key pair', json({ ...valid, locator: {} })],
+    ['a locator with a non-hex id', json({ ...valid, locator: { idHex: 'xyz' } })],
+    ['an alias entry that is a number', json({ ...valid, aliases: [42] })],
+    ['an unknown key state', json({ ...valid, state: 'Bogus' })],
+    ['an unknown key usage', json({ ...valid, keyUsage: 'ENCRYPT_DECRYPT' })],
+    ['an unknown origin', json({ ...valid, origin: 'SOMEWHERE' })],
+    ['a non-string description', json({ ...valid, description: 7 })],
   ])('refuses %s', (_what, bytes) => {
     expect(decodeMetadata(bytes)).toBeNull();
   });

@@ -121,3 +121,13 @@ describe('kmsErrorForCkr', () => {
     );
   });
 });
+
+describe('ckrRule with Object.prototype names', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'treats %s as unknown',
+    (name) => {
+      expect(ckrRule(name)).toEqual({ kms: 'KMSInternalException', fault: 'none' });
+      expect(kmsErrorForCkr(name, null).name).toBe('KMSInternalException');
+    },
+  );
+});

@@ -210,4 +210,22 @@ describe('SessionPool', () => {
     pool.close();
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  it('close() rejects callers still waiting for a session', async () => {
+    const token = fakeToken();
+    const pool = new SessionPool(token.openSession, token.closeSession, 1, 100);
+    await pool.acquire();
+    const waiting = pool.acquire().catch((e: unknown) => e);
+    pool.close();
+    expect(await waiting).toEqual(new Error('session pool is closed'));
+  });
+
+  it('closes a session released after close() instead of keeping it', async () => {
+    const token = fakeToken();
+    const pool = new SessionPool(token.openSession, token.closeSession, 1, 100);
+    const busy = await pool.acquire();
+    pool.close();
+    pool.release(busy);
+    expect(token.closed).toEqual([id(busy)]);
+  });
 });

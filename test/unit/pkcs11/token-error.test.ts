@@ -53,10 +53,10 @@ describe('describeFailure', () => {
     });
   });
 
-  it('names an error with only a numeric code by its hex value', () => {
+  it('names an error with only a numeric code by its CKR name', () => {
     const err = Object.assign(new Error('native failure'), { code: 0x30 });
     expect(describeFailure(err, 'C_Sign')).toEqual({
-      ckr: 'CKR_0x30',
+      ckr: 'CKR_DEVICE_ERROR',
       code: 48,
       message: 'native failure',
       fn: 'C_Sign',
@@ -120,5 +120,15 @@ describe('TokenError', () => {
     expect(
       new TokenError({ ckr: 'NATIVE_ERROR', code: null, message: 'boom', fn: 'C_Login' }).message,
     ).toBe('C_Login: NATIVE_ERROR (boom)');
+  });
+
+  it('names an unknown numeric code by its hex value', () => {
+    const err = Object.assign(new Error('vendor failure'), { code: 0x80000123 });
+    expect(describeFailure(err, 'C_Sign').ckr).toBe('CKR_0x80000123');
+  });
+
+  it('calls a NativeError with code 0 NATIVE_ERROR, not CKR_OK', () => {
+    const err = Object.assign(new Error('dlopen failed'), { code: 0 });
+    expect(describeFailure(err, 'load').ckr).toBe('NATIVE_ERROR');
   });
 });
