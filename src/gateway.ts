@@ -8,6 +8,7 @@ import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { KeyCatalog } from './keys/key-catalog';
+import { KeyStore } from './keys/key-store';
 import type { Logger } from './log/logger';
 import { TokenClient, tokenProxy } from './pkcs11/token-client';
 import type { TokenApi, TokenDescription } from './pkcs11/token-api';
@@ -16,6 +17,7 @@ export interface Gateway {
   readonly url: string;
   readonly token: TokenApi;
   readonly catalog: KeyCatalog;
+  readonly store: KeyStore;
   readonly capabilities: Capabilities;
   readonly description: TokenDescription;
   /** Stops accepting, lets in-flight requests finish, closes the token. */
@@ -47,7 +49,17 @@ export async function openToken(config: QkmsConfig, pin: Secret): Promise<Opened
   }
 }
 
-export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger): Promise<Gateway> {
+export interface GatewayOptions {
+  /** Clock in epoch seconds (tests move it to cross the deletion window). */
+  readonly now?: () => number;
+}
+
+export async function startGateway(
+  config: QkmsConfig,
+  pin: Secret,
+  log: Logger,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
   const { client, token, description } = await openToken(config, pin);
   try {
     log.info(
@@ -64,13 +76,16 @@ export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger)
       adopted: config.keys,
       readOnly: config.pkcs11.readOnly,
     });
-    const { problems } = await catalog.load();
-    for (const problem of problems) log.warn({ problem }, 'key catalog');
-    catalog.startRefresh(config.metadata.refreshSeconds, (problem) =>
-      log.warn({ problem }, 'key catalog'),
-    );
+    const store = new KeyStore(token, catalog, config.pkcs11.readOnly, options.now);
+    const report = (problems: string[]) => problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
+    report((await catalog.load()).problems);
+    await sweep(store, log);
+    catalog.startRefresh(config.metadata.refreshSeconds, async (problems) => {
+      report(problems);
+      await sweep(store, log);
+    });
     const app = createApp({
-      ctx: { catalog, token, capabilities, scope: config.arn },
+      ctx: { catalog, store, token, capabilities, scope: config.arn },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
     });
@@ -82,6 +97,7 @@ export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger)
       url: `http://${host}:${port}`,
       token,
       catalog,
+      store,
       capabilities,
       description,
       async close() {
@@ -93,6 +109,15 @@ export async function startGateway(config: QkmsConfig, pin: Secret, log: Logger)
   } catch (err) {
     await client.shutdown().catch(() => undefined);
     throw err;
+  }
+}
+
+/** Runs the deletion sweeper; a failure is logged and retried at the next refresh. */
+async function sweep(store: KeyStore, log: Logger): Promise<void> {
+  try {
+    for (const keyId of await store.sweep()) log.info({ keyId }, 'key deleted: its deletion window has passed');
+  } catch (err) {
+    log.warn({ err: String(err) }, 'deletion sweep failed');
   }
 }
 

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { KEY_SPECS, type KeySpec } from '../crypto/key-specs';
 import type { Capabilities } from '../crypto/capabilities';
 import type { KeyCatalog } from '../keys/key-catalog';
+import type { KeyStore } from '../keys/key-store';
 
 export const DEV_TOKEN_LABEL = 'qkms-dev';
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -63,13 +64,19 @@ export const demoAlias = (spec: KeySpec): string =>
 /** Creates one demo key per key spec this token can generate, unless the catalog has keys already. */
 export async function ensureDemoKeys(
   catalog: KeyCatalog,
+  store: KeyStore,
   capabilities: Capabilities,
 ): Promise<KeySpec[]> {
   if (catalog.keys().length > 0) return [];
   const created: KeySpec[] = [];
   for (const spec of KEY_SPECS) {
     if (!capabilities.keySpec(spec).ok) continue;
-    await catalog.createKey(spec, `QKMS demo key (${spec})`, [demoAlias(spec)]);
+    await store.createKey({
+      keySpec: spec,
+      description: `QKMS demo key (${spec})`,
+      tags: [{ TagKey: 'purpose', TagValue: 'demo' }],
+      aliases: [demoAlias(spec)],
+    });
     created.push(spec);
   }
   return created;

@@ -25,7 +25,7 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   const { config, pin } = loadConfig(undefined, env);
   const log = createLogger(config.log.level);
   const gateway = await startGateway(config, pin, log);
-  const created = await ensureDemoKeys(gateway.catalog, gateway.capabilities);
+  const created = await ensureDemoKeys(gateway.catalog, gateway.store, gateway.capabilities);
   const aliases = gateway.catalog.aliases().map((a) => a.name);
   console.log(`
 QKMS dev gateway on ${gateway.url}  (token "${DEV_TOKEN_LABEL}" in ${dev.dataDir})

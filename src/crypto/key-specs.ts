@@ -2,12 +2,14 @@
 // which signing algorithms it allows. Together with signing-algorithms.ts it is the only place
 // that knows about algorithm names.
 
+import type { MacAlgorithm } from './mac-algorithms';
 import type { SigningAlgorithm } from './signing-algorithms';
 
 export type KeyGeneration =
   | { kind: 'rsa'; bits: number }
   | { kind: 'ec'; curveOidDer: string }
   | { kind: 'edwards'; curveOidDer: string }
+  | { kind: 'secret'; bytes: number }
   | { kind: 'unavailable'; capability: string };
 
 export interface KeySpecEntry {
@@ -15,6 +17,7 @@ export interface KeySpecEntry {
   readonly keyUsage: 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC';
   readonly generation: KeyGeneration;
   readonly signingAlgorithms: readonly SigningAlgorithm[];
+  readonly macAlgorithms: readonly MacAlgorithm[];
   /** Whether AWS still reports the deprecated CustomerMasterKeySpec for this spec. */
   readonly legacyCustomerMasterKeySpec: boolean;
 }
@@ -32,6 +35,10 @@ export const KEY_SPECS = [
   'ML_DSA_44',
   'ML_DSA_65',
   'ML_DSA_87',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
 ] as const;
 
 export type KeySpec = (typeof KEY_SPECS)[number];
@@ -58,6 +65,7 @@ function rsa(name: KeySpec, bits: number): KeySpecEntry {
     keyUsage: 'SIGN_VERIFY',
     generation: { kind: 'rsa', bits },
     signingAlgorithms: RSA_ALGORITHMS,
+    macAlgorithms: [],
     legacyCustomerMasterKeySpec: true,
   };
 }
@@ -68,6 +76,7 @@ function ec(name: KeySpec, curveOidDer: string, algorithm: SigningAlgorithm): Ke
     keyUsage: 'SIGN_VERIFY',
     generation: { kind: 'ec', curveOidDer },
     signingAlgorithms: [algorithm],
+    macAlgorithms: [],
     legacyCustomerMasterKeySpec: true,
   };
 }
@@ -78,11 +87,24 @@ function missing(name: KeySpec, algorithm: SigningAlgorithm, capability: string)
     keyUsage: 'SIGN_VERIFY',
     generation: { kind: 'unavailable', capability },
     signingAlgorithms: [algorithm],
+    macAlgorithms: [],
     legacyCustomerMasterKeySpec: name === 'SM2',
   };
 }
 
 const ML_DSA = 'a PKCS#11 3.2 token with CKM_ML_DSA';
+
+/** HMAC keys are as long as the hash output, as in AWS KMS. */
+function hmac(name: KeySpec, bits: number, algorithm: MacAlgorithm): KeySpecEntry {
+  return {
+    name,
+    keyUsage: 'GENERATE_VERIFY_MAC',
+    generation: { kind: 'secret', bytes: bits / 8 },
+    signingAlgorithms: [],
+    macAlgorithms: [algorithm],
+    legacyCustomerMasterKeySpec: true,
+  };
+}
 
 export const KEY_SPEC_TABLE: Readonly<Record<KeySpec, KeySpecEntry>> = {
   RSA_2048: rsa('RSA_2048', 2048),
@@ -97,12 +119,17 @@ export const KEY_SPEC_TABLE: Readonly<Record<KeySpec, KeySpecEntry>> = {
     keyUsage: 'SIGN_VERIFY',
     generation: { kind: 'edwards', curveOidDer: OID_ED25519 },
     signingAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'],
+    macAlgorithms: [],
     legacyCustomerMasterKeySpec: false,
   },
   SM2: missing('SM2', 'SM2DSA', 'a token with a vendor SM2 mechanism configured'),
   ML_DSA_44: missing('ML_DSA_44', 'ML_DSA_SHAKE_256', ML_DSA),
   ML_DSA_65: missing('ML_DSA_65', 'ML_DSA_SHAKE_256', ML_DSA),
   ML_DSA_87: missing('ML_DSA_87', 'ML_DSA_SHAKE_256', ML_DSA),
+  HMAC_224: hmac('HMAC_224', 224, 'HMAC_SHA_224'),
+  HMAC_256: hmac('HMAC_256', 256, 'HMAC_SHA_256'),
+  HMAC_384: hmac('HMAC_384', 384, 'HMAC_SHA_384'),
+  HMAC_512: hmac('HMAC_512', 512, 'HMAC_SHA_512'),
 };
 
 export function isKeySpec(value: string): value is KeySpec {

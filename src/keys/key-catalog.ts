@@ -1,20 +1,19 @@
 // The key catalog: every key this gateway serves, from the token's metadata objects and from the
 // config file's adopted keys, cached in memory and refreshed every `metadata.refreshSeconds`.
-// Request handlers only read this cache; they never search the token.
+// Request handlers only read this cache; they never search the token. Writes go through
+// KeyStore, which installs what it wrote here at once.
 
-import { randomUUID } from 'node:crypto';
 import { KEY_SPEC_TABLE, keySpecForCurve, type KeySpec } from '../crypto/key-specs';
 import { keyShape, nodePublicKey, spkiDer, type PublicKeyMaterial } from '../crypto/public-key';
 import { KmsError } from '../errors/kms-error';
 import type { AdoptedKeyConfig } from '../config/schema';
-import type { KeyPairInfo, TokenApi } from '../pkcs11/token-api';
+import type { KeyInfo, TokenApi } from '../pkcs11/token-api';
 import { aliasArn, keyArn, type ArnScope } from './arns';
-import type { KeyEntry, KeyMetadataRecord } from './key-record';
-import { keyIdBytesHex, parseKeyReference } from './key-reference';
+import type { AsymmetricKey, KeyEntry, KeyMetadataRecord } from './key-record';
+import { parseKeyReference } from './key-reference';
 import {
   METADATA_APPLICATION,
   decodeMetadata,
-  encodeMetadata,
   metadataLabel,
   parseMetadataLabel,
 } from './metadata-codec';
@@ -30,18 +29,17 @@ export interface CatalogOptions {
   readonly scope: ArnScope;
   readonly adopted: readonly AdoptedKeyConfig[];
   readonly readOnly: boolean;
-  readonly now?: () => number;
 }
 
-/** The key spec a key pair found in the token has, if KMS has a name for it. */
-export function inferKeySpec(material: PublicKeyMaterial): KeySpec | undefined {
+/** The key spec of a key found in the token, if KMS has a name for it (HMAC keys need a record). */
+export function inferKeySpec(material: PublicKeyMaterial | null): KeySpec | undefined {
+  if (!material) return undefined;
   if (material.kind === 'rsa') {
     const bits = keyShape(material).sizeBytes * 8;
-    return (['RSA_2048', 'RSA_3072', 'RSA_4096'] as const).find(
-      (s) =>
-        KEY_SPEC_TABLE[s].generation.kind === 'rsa' &&
-        (KEY_SPEC_TABLE[s].generation as { bits: number }).bits === bits,
-    );
+    return (['RSA_2048', 'RSA_3072', 'RSA_4096'] as const).find((s) => {
+      const gen = KEY_SPEC_TABLE[s].generation;
+      return gen.kind === 'rsa' && gen.bits === bits;
+    });
   }
   return keySpecForCurve(material.curveOidDer);
 }
@@ -49,57 +47,56 @@ export function inferKeySpec(material: PublicKeyMaterial): KeySpec | undefined {
 /** Plain code-unit order: the order paging's marker comparison (`>`) assumes. */
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+interface StoredRecord {
+  readonly record: KeyMetadataRecord;
+  readonly revision: number;
+}
+
 export class KeyCatalog {
   private byId = new Map<string, KeyEntry>();
   private byAlias = new Map<string, KeyEntry[]>();
-  /** Public keys never change, so a key's material is read from the token once. */
-  private readonly publicKeys = new Map<string, KeyPairInfo>();
+  /** Key material never changes, so what the token says about a key is read once. */
+  private readonly keyInfo = new Map<string, KeyInfo>();
+  /** Lower revisions seen at the last load: left behind by a crash between write and delete. */
+  private stale: string[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly now: () => number;
 
   constructor(
     private readonly token: TokenApi,
-    private readonly options: CatalogOptions,
-  ) {
-    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  }
+    readonly options: CatalogOptions,
+  ) {}
 
-  /** Reads the whole catalog from the token; call once at start-up, then refresh() keeps it fresh. */
+  /** Reads the whole catalog from the token; start-up calls it, then the refresh timer. */
   async load(): Promise<{ problems: string[] }> {
     const problems: string[] = [];
-    const records = new Map<string, { record: KeyMetadataRecord; source: 'token' | 'config' }>();
-    for (const record of await this.readTokenRecords())
-      records.set(record.keyId, { record, source: 'token' });
+    const records = new Map<string, { stored: StoredRecord; source: 'token' | 'config' }>();
+    for (const stored of await this.readTokenRecords()) {
+      records.set(stored.record.keyId, { stored, source: 'token' });
+    }
     for (const adopted of this.options.adopted) {
-      if (records.has(adopted.keyId)) {
-        problems.push(
-          `key ${adopted.keyId} is both adopted in the config and stored in the token; the token's record wins`,
-        );
-        continue;
-      }
+      if (records.has(adopted.keyId)) continue; // Changed through the API since: the token's record wins.
       const record = await this.adoptedRecord(adopted, problems);
-      if (record) records.set(record.keyId, { record, source: 'config' });
+      if (record) records.set(record.keyId, { stored: { record, revision: 0 }, source: 'config' });
     }
     const byId = new Map<string, KeyEntry>();
-    for (const { record, source } of records.values()) {
+    for (const { stored, source } of records.values()) {
       try {
-        const entry = await this.entryFor(record, source, problems);
-        if (entry) byId.set(record.keyId, entry);
+        const entry = await this.entryFor(stored, source, problems);
+        if (entry) byId.set(stored.record.keyId, entry);
       } catch (err) {
         // One unreadable key must not take the others down with it.
-        problems.push(`key ${record.keyId}: ${String(err)}`);
+        problems.push(`key ${stored.record.keyId}: ${String(err)}`);
       }
     }
     this.install(byId);
     return { problems };
   }
 
-  startRefresh(seconds: number, onProblem: (message: string) => void): void {
+  startRefresh(seconds: number, afterLoad: (problems: string[]) => Promise<void> | void): void {
     this.timer = setInterval(() => {
-      this.load().then(
-        ({ problems }) => problems.forEach(onProblem),
-        (err: unknown) => onProblem(`metadata refresh failed: ${String(err)}`),
-      );
+      this.load()
+        .then(({ problems }) => afterLoad(problems))
+        .catch((err: unknown) => afterLoad([`metadata refresh failed: ${String(err)}`]));
     }, seconds * 1000);
     this.timer.unref();
   }
@@ -109,34 +106,48 @@ export class KeyCatalog {
     this.timer = null;
   }
 
+  /** Labels of superseded metadata revisions found at the last load, for KeyStore to remove. */
+  takeStaleLabels(): string[] {
+    const labels = this.stale;
+    this.stale = [];
+    return labels;
+  }
+
   private install(byId: Map<string, KeyEntry>): void {
     const byAlias = new Map<string, KeyEntry[]>();
     for (const entry of byId.values()) {
-      for (const alias of entry.record.aliases)
+      for (const alias of entry.record.aliases) {
         byAlias.set(alias.name, [...(byAlias.get(alias.name) ?? []), entry]);
+      }
     }
     this.byId = byId;
     this.byAlias = byAlias;
   }
 
-  private async readTokenRecords(): Promise<KeyMetadataRecord[]> {
-    const newest = new Map<string, { revision: number; record: KeyMetadataRecord }>();
+  private async readTokenRecords(): Promise<StoredRecord[]> {
+    const newest = new Map<string, StoredRecord>();
+    const stale: string[] = [];
     for (const object of await this.token.listData(METADATA_APPLICATION)) {
       const name = parseMetadataLabel(object.label);
       const record = name && decodeMetadata(object.value);
-      if (!name || !record) continue;
+      if (!name || !record || record.keyId !== name.keyId) continue;
       const current = newest.get(name.keyId);
-      if (!current || current.revision < name.revision)
+      if (!current || current.revision < name.revision) {
+        if (current) stale.push(metadataLabel(name.keyId, current.revision));
         newest.set(name.keyId, { revision: name.revision, record });
+      } else {
+        stale.push(object.label);
+      }
     }
-    return [...newest.values()].map((n) => n.record);
+    this.stale = stale;
+    return [...newest.values()];
   }
 
-  private async publicKeyOf(record: KeyMetadataRecord): Promise<KeyPairInfo | null> {
-    const cached = this.publicKeys.get(record.keyId);
+  private async infoOf(record: KeyMetadataRecord): Promise<KeyInfo | null> {
+    const cached = this.keyInfo.get(record.keyId);
     if (cached) return cached;
-    const info = await this.token.findKeyPair(record.locator);
-    if (info) this.publicKeys.set(record.keyId, info);
+    const info = await this.token.findKey(record.locator);
+    if (info) this.keyInfo.set(record.keyId, info);
     return info;
   }
 
@@ -148,53 +159,54 @@ export class KeyCatalog {
       ...(adopted.idHex ? { idHex: adopted.idHex } : {}),
       ...(adopted.label ? { label: adopted.label } : {}),
     };
-    const info = await this.token.findKeyPair(locator);
+    const info = await this.token.findKey(locator);
     if (!info) {
-      problems.push(
-        `adopted key ${adopted.keyId}: no key pair with ${JSON.stringify(locator)} in the token`,
-      );
+      problems.push(`adopted key ${adopted.keyId}: no key with ${JSON.stringify(locator)} in the token`);
       return null;
     }
     const keySpec = inferKeySpec(info.publicKey);
     if (!keySpec) {
-      problems.push(`adopted key ${adopted.keyId}: its key type has no KMS key spec`);
+      problems.push(`adopted key ${adopted.keyId}: its key type has no KMS key spec QKMS can infer`);
       return null;
     }
-    this.publicKeys.set(adopted.keyId, info);
-    return {
-      keyId: adopted.keyId,
-      keySpec,
-      keyUsage: KEY_SPEC_TABLE[keySpec].keyUsage,
-      description: adopted.description,
-      state: adopted.enabled ? 'Enabled' : 'Disabled',
-      creationDate: 0,
-      origin: 'EXTERNAL',
-      aliases: adopted.aliases.map((name) => ({ name, creationDate: 0 })),
-      locator,
-    };
+    this.keyInfo.set(adopted.keyId, info);
+    return adoptedMetadata(adopted.keyId, keySpec, locator, adopted);
   }
 
   private async entryFor(
-    record: KeyMetadataRecord,
+    stored: StoredRecord,
     source: 'token' | 'config',
     problems: string[],
   ): Promise<KeyEntry | null> {
-    const info = await this.publicKeyOf(record);
+    const { record } = stored;
+    const info = await this.infoOf(record);
     if (!info) {
-      problems.push(
-        `key ${record.keyId}: its metadata is in the token but its key objects are not`,
-      );
+      // A key whose deletion the sweeper finished elsewhere, or objects removed by an administrator.
+      if (record.state !== 'PendingDeletion') {
+        problems.push(`key ${record.keyId}: its metadata is in the token but its key objects are not`);
+      }
       return null;
     }
-    const spki = spkiDer(info.publicKey);
-    return {
-      record,
-      source,
-      arn: keyArn(this.options.scope, record.keyId),
-      spki,
-      publicKey: nodePublicKey(spki),
-      shape: keyShape(info.publicKey),
-    };
+    return this.makeEntry(record, info, source, stored.revision);
+  }
+
+  /** Builds a catalog entry; also used by KeyStore for keys it has just written. */
+  makeEntry(record: KeyMetadataRecord, info: KeyInfo, source: 'token' | 'config', revision: number): KeyEntry {
+    this.keyInfo.set(record.keyId, info);
+    let asymmetric: AsymmetricKey | null = null;
+    if (info.publicKey) {
+      const spki = spkiDer(info.publicKey);
+      asymmetric = { spki, publicKey: nodePublicKey(spki), shape: keyShape(info.publicKey) };
+    }
+    return { record, source, revision, arn: keyArn(this.options.scope, record.keyId), asymmetric };
+  }
+
+  /** Installs (or, with null, removes) one key after a write, without waiting for a refresh. */
+  put(keyId: string, entry: KeyEntry | null): void {
+    const byId = new Map(this.byId);
+    if (entry) byId.set(keyId, entry);
+    else byId.delete(keyId);
+    this.install(byId);
   }
 
   /** Finds a key by id, key ARN, alias or alias ARN; NotFoundException otherwise. */
@@ -203,20 +215,15 @@ export class KeyCatalog {
     switch (ref.kind) {
       case 'keyId': {
         const entry = this.byId.get(ref.keyId);
-        if (!entry)
-          throw new KmsError(
-            'NotFoundException',
-            `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`,
-          );
+        if (!entry) {
+          throw new KmsError('NotFoundException', `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`);
+        }
         return entry;
       }
       case 'alias': {
-        const entries = this.byAlias.get(ref.alias) ?? [];
+        const entries = this.aliasTargets(ref.alias);
         if (entries.length === 0) {
-          throw new KmsError(
-            'NotFoundException',
-            `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`,
-          );
+          throw new KmsError('NotFoundException', `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`);
         }
         if (entries.length > 1) {
           throw new KmsError(
@@ -232,6 +239,10 @@ export class KeyCatalog {
       case 'malformed':
         throw new KmsError('NotFoundException', `Invalid keyId '${ref.text}'`);
     }
+  }
+
+  aliasTargets(alias: string): KeyEntry[] {
+    return this.byAlias.get(alias) ?? [];
   }
 
   /** All keys, ordered by key id (the paging order of ListKeys). */
@@ -254,57 +265,26 @@ export class KeyCatalog {
     }
     return out.sort((a, b) => byCodeUnits(a.name, b.name));
   }
+}
 
-  /** Generates a key pair in the token and stores its metadata there. */
-  async createKey(
-    keySpec: KeySpec,
-    description: string,
-    aliases: readonly string[],
-  ): Promise<KeyEntry> {
-    if (this.options.readOnly) {
-      throw new KmsError(
-        'UnsupportedOperationException',
-        'This gateway is configured read-only (pkcs11.readOnly); it cannot create keys.',
-      );
-    }
-    const spec = KEY_SPEC_TABLE[keySpec];
-    if (spec.generation.kind === 'unavailable') {
-      throw new KmsError(
-        'UnsupportedOperationException',
-        `${keySpec} keys need ${spec.generation.capability}, which this gateway does not have.`,
-      );
-    }
-    for (const alias of aliases) {
-      if (this.byAlias.has(alias))
-        throw new KmsError(
-          'AlreadyExistsException',
-          `An alias with the name ${aliasArn(this.options.scope, alias)} already exists`,
-        );
-    }
-    const keyId = randomUUID();
-    const locator = { idHex: keyIdBytesHex(keyId) };
-    const info = await this.token.generateKeyPair(spec.generation, locator.idHex, keyId, true);
-    this.publicKeys.set(keyId, info);
-    const now = this.now();
-    const record: KeyMetadataRecord = {
-      keyId,
-      keySpec,
-      keyUsage: spec.keyUsage,
-      description,
-      state: 'Enabled',
-      creationDate: now,
-      origin: 'AWS_KMS',
-      aliases: aliases.map((name) => ({ name, creationDate: now })),
-      locator,
-    };
-    await this.token.createData(
-      METADATA_APPLICATION,
-      metadataLabel(keyId, 1),
-      encodeMetadata(record),
-    );
-    const entry = await this.entryFor(record, 'token', []);
-    if (!entry) throw new Error(`key ${keyId} vanished right after it was generated`);
-    this.install(new Map([...this.byId, [keyId, entry]]));
-    return entry;
-  }
+/** The metadata of a key adopted from the token (config file or `qkms keys import`). */
+export function adoptedMetadata(
+  keyId: string,
+  keySpec: KeySpec,
+  locator: KeyMetadataRecord['locator'],
+  options: { description: string; aliases: readonly string[]; enabled: boolean },
+  creationDate = 0,
+): KeyMetadataRecord {
+  return {
+    keyId,
+    keySpec,
+    keyUsage: KEY_SPEC_TABLE[keySpec].keyUsage,
+    description: options.description,
+    state: options.enabled ? 'Enabled' : 'Disabled',
+    creationDate,
+    origin: 'EXTERNAL',
+    aliases: options.aliases.map((name) => ({ name, creationDate })),
+    tags: [],
+    locator,
+  };
 }

@@ -19,16 +19,30 @@ export interface KeyMetadataRecord {
   readonly deletionDate?: number;
   readonly origin: 'AWS_KMS' | 'EXTERNAL';
   readonly aliases: readonly { readonly name: string; readonly creationDate: number }[];
+  readonly tags: readonly Tag[];
   readonly locator: KeyLocator;
 }
 
-/** A key ready for use: metadata plus its public key, read once from the token and cached. */
-export interface KeyEntry {
-  readonly record: KeyMetadataRecord;
-  readonly arn: string;
+export interface Tag {
+  readonly TagKey: string;
+  readonly TagValue: string;
+}
+
+/** The public half of an asymmetric key, read from the token once and cached. */
+export interface AsymmetricKey {
   readonly spki: Buffer;
   readonly publicKey: KeyObject;
   readonly shape: KeyShape;
+}
+
+/** A key ready for use: metadata plus, for key pairs, the cached public key. */
+export interface KeyEntry {
+  readonly record: KeyMetadataRecord;
+  readonly arn: string;
+  /** Null for HMAC (secret) keys. */
+  readonly asymmetric: AsymmetricKey | null;
   /** Where the record lives: the token's metadata objects, or the config file's catalog. */
   readonly source: 'token' | 'config';
+  /** Revision of the token metadata object (0 for keys known only from the config file). */
+  readonly revision: number;
 }

@@ -35,6 +35,12 @@ function isLocator(value: unknown): value is KeyLocator {
   return idOk && labelOk && (idHex !== undefined || label !== undefined);
 }
 
+function isTag(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { TagKey, TagValue } = value as Record<string, unknown>;
+  return typeof TagKey === 'string' && typeof TagValue === 'string';
+}
+
 function isAlias(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const { name, creationDate } = value as Record<string, unknown>;
@@ -66,11 +72,12 @@ export function decodeMetadata(value: Uint8Array): KeyMetadataRecord | null {
     !isLocator(r.locator) ||
     !Array.isArray(r.aliases) ||
     !r.aliases.every(isAlias) ||
+    (r.tags !== undefined && (!Array.isArray(r.tags) || !r.tags.every(isTag))) ||
     !STATES.includes(r.state as string) ||
     !USAGES.includes(r.keyUsage as string) ||
     !ORIGINS.includes(r.origin as string)
   )
     return null;
   const { format: _format, ...record } = r;
-  return record as KeyMetadataRecord;
+  return { ...record, tags: r.tags ?? [] } as KeyMetadataRecord;
 }

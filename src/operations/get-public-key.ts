@@ -1,6 +1,7 @@
 // GetPublicKey: DER SubjectPublicKeyInfo plus what a client needs to use it offline.
 
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
+import { KmsError } from '../errors/kms-error';
 import { GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertUsable, servedSigningAlgorithms } from './key-use';
 import { defineOperation } from './operation';
@@ -11,10 +12,16 @@ export const getPublicKey = defineOperation({
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertUsable(key);
+    if (!key.asymmetric) {
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} is a ${key.record.keySpec} key; only asymmetric keys have a public key.`,
+      );
+    }
     const spec = KEY_SPEC_TABLE[key.record.keySpec];
     return {
       KeyId: key.arn,
-      PublicKey: key.spki,
+      PublicKey: key.asymmetric.spki,
       ...(spec.legacyCustomerMasterKeySpec ? { CustomerMasterKeySpec: key.record.keySpec } : {}),
       KeySpec: key.record.keySpec,
       KeyUsage: key.record.keyUsage,

@@ -1,23 +1,39 @@
 // The checks every use of a key goes through, in the order KMS applies them: key state, key
 // usage, algorithm against key spec, what the token can do, then message type and length.
 
-import type {
-  SigningAlgorithmEntry,
-  MessageType,
-  SigningAlgorithm,
-} from '../crypto/signing-algorithms';
-import { SIGNING_ALGORITHM_TABLE } from '../crypto/signing-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
+import { MAC_ALGORITHM_TABLE, type MacAlgorithm, type MacAlgorithmEntry } from '../crypto/mac-algorithms';
+import {
+  SIGNING_ALGORITHM_TABLE,
+  type MessageType,
+  type SigningAlgorithm,
+  type SigningAlgorithmEntry,
+} from '../crypto/signing-algorithms';
 import { KmsError } from '../errors/kms-error';
-import type { KeyEntry } from '../keys/key-record';
+import type { AsymmetricKey, KeyEntry } from '../keys/key-record';
+import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 import type { OperationContext } from './operation';
 
 /** Refuses keys that are disabled or pending deletion. */
 export function assertUsable(key: KeyEntry): void {
-  if (key.record.state === 'Disabled')
+  if (key.record.state === 'Disabled') {
     throw new KmsError('DisabledException', `${key.arn} is disabled.`);
+  }
+  assertNotPendingDeletion(key);
+}
+
+export function assertNotPendingDeletion(key: KeyEntry): void {
   if (key.record.state === 'PendingDeletion') {
     throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  }
+}
+
+function assertKeyUsage(key: KeyEntry, usage: KeyEntry['record']['keyUsage'], purpose: string): void {
+  if (key.record.keyUsage !== usage) {
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.record.keyUsage} which is not valid for ${purpose}.`,
+    );
   }
 }
 
@@ -28,25 +44,29 @@ export function servedSigningAlgorithms(key: KeyEntry, ctx: OperationContext): S
   );
 }
 
-/** Checks a Sign/Verify request against the key; returns the algorithm entry to run. */
+/** MAC algorithms of this key that the token has proved it can do. */
+export function servedMacAlgorithms(key: KeyEntry, ctx: OperationContext): MacAlgorithm[] {
+  return KEY_SPEC_TABLE[key.record.keySpec].macAlgorithms.filter((a) => ctx.capabilities.mac(a).ok);
+}
+
+export interface SigningPlan {
+  readonly algorithm: SigningAlgorithmEntry;
+  readonly mechanism: MechanismSpec;
+  readonly key: AsymmetricKey;
+}
+
+/** Checks a Sign/Verify request against the key; returns what to run. */
 export function signingPlan(
   key: KeyEntry,
   algorithm: SigningAlgorithm,
   messageType: MessageType,
   message: Buffer,
   ctx: OperationContext,
-): SigningAlgorithmEntry & {
-  readonly mechanism: Exclude<SigningAlgorithmEntry['mechanism'], { unavailable: string }>;
-} {
+): SigningPlan {
   assertUsable(key);
+  assertKeyUsage(key, 'SIGN_VERIFY', 'signing');
   const spec = KEY_SPEC_TABLE[key.record.keySpec];
-  if (key.record.keyUsage !== 'SIGN_VERIFY') {
-    throw new KmsError(
-      'InvalidKeyUsageException',
-      `${key.arn} key usage is ${key.record.keyUsage} which is not valid for signing.`,
-    );
-  }
-  if (!spec.signingAlgorithms.includes(algorithm)) {
+  if (!spec.signingAlgorithms.includes(algorithm) || !key.asymmetric) {
     throw new KmsError(
       'InvalidKeyUsageException',
       `Algorithm ${algorithm} is incompatible with key spec ${key.record.keySpec}. Valid algorithms: ${spec.signingAlgorithms.join(', ')}.`,
@@ -67,18 +87,33 @@ export function signingPlan(
     );
   }
   if (messageType === 'DIGEST' && message.length !== entry.digestLength) {
-    throw new KmsError(
-      'ValidationException',
-      `Digest is invalid length for algorithm ${algorithm}.`,
-    );
+    throw new KmsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
   }
   if ('unavailable' in entry.mechanism) {
+    throw new KmsError('UnsupportedOperationException', `${algorithm} needs ${entry.mechanism.unavailable}.`);
+  }
+  return { algorithm: entry, mechanism: entry.mechanism, key: key.asymmetric };
+}
+
+/** Checks a GenerateMac/VerifyMac request against the key; returns the MAC algorithm to run. */
+export function macPlan(key: KeyEntry, algorithm: MacAlgorithm, ctx: OperationContext): MacAlgorithmEntry {
+  assertUsable(key);
+  assertKeyUsage(key, 'GENERATE_VERIFY_MAC', 'MAC operations');
+  const allowed = KEY_SPEC_TABLE[key.record.keySpec].macAlgorithms;
+  if (!allowed.includes(algorithm)) {
     throw new KmsError(
-      'UnsupportedOperationException',
-      `${algorithm} needs ${entry.mechanism.unavailable}.`,
+      'InvalidKeyUsageException',
+      `Algorithm ${algorithm} is incompatible with key spec ${key.record.keySpec}. Valid algorithms: ${allowed.join(', ')}.`,
     );
   }
-  return entry as ReturnType<typeof signingPlan>;
+  const capability = ctx.capabilities.mac(algorithm);
+  if (!capability.ok) {
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${algorithm} is not available on this gateway's HSM: ${capability.reason}.`,
+    );
+  }
+  return MAC_ALGORITHM_TABLE[algorithm];
 }
 
 export function dryRunSucceeded(): never {

@@ -3,11 +3,13 @@
 import type { Capabilities } from '../crypto/capabilities';
 import type { ArnScope } from '../keys/arns';
 import type { KeyCatalog } from '../keys/key-catalog';
+import type { KeyStore } from '../keys/key-store';
 import type { TokenApi } from '../pkcs11/token-api';
 import type { InputOf, InputSchema } from './input-schema';
 
 export interface OperationContext {
   readonly catalog: KeyCatalog;
+  readonly store: KeyStore;
   readonly token: TokenApi;
   readonly capabilities: Capabilities;
   readonly scope: ArnScope;

@@ -16,15 +16,15 @@ export const sign = defineOperation({
     const raw = await ctx.token.sign(
       key.record.locator,
       plan.mechanism,
-      plan.tokenInput(input.Message, messageType),
+      plan.algorithm.tokenInput(input.Message, messageType),
     );
     return {
       KeyId: key.arn,
-      Signature: plan.encodeSignature(
+      Signature: plan.algorithm.encodeSignature(
         Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
-        key.shape,
+        plan.key.shape,
       ),
-      SigningAlgorithm: plan.name,
+      SigningAlgorithm: plan.algorithm.name,
     };
   },
 });

@@ -21,11 +21,11 @@ export const verify = defineOperation({
     const messageType = input.MessageType ?? 'RAW';
     const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
     if (input.DryRun) dryRunSucceeded();
-    const tokenSignature = plan.decodeSignature(input.Signature, key.shape);
+    const tokenSignature = plan.algorithm.decodeSignature(input.Signature, plan.key.shape);
     if (!tokenSignature) throw invalid();
-    const data = plan.tokenInput(input.Message, messageType);
+    const data = plan.algorithm.tokenInput(input.Message, messageType);
     if (!(await ctx.token.verify(key.record.locator, plan.mechanism, data, tokenSignature)))
       throw invalid();
-    return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: plan.name };
+    return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: plan.algorithm.name };
   },
 });

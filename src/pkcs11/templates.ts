@@ -93,6 +93,23 @@ export function publicKeyTemplate(
   return template;
 }
 
+/** A non-extractable generic secret for HMAC (SoftHSM and most HSMs accept CKK_GENERIC_SECRET). */
+export function secretKeyTemplate(bytes: number, id: Buffer, label: string, persistent: boolean): pkcs11js.Template {
+  return [
+    { type: CKA.CLASS, value: CKO.SECRET_KEY },
+    { type: CKA.KEY_TYPE, value: CKK.GENERIC_SECRET },
+    { type: CKA.TOKEN, value: persistent },
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.SENSITIVE, value: true },
+    { type: CKA.EXTRACTABLE, value: false },
+    { type: CKA.SIGN, value: true },
+    { type: CKA.VERIFY, value: true },
+    { type: CKA.VALUE_LEN, value: bytes },
+    { type: CKA.ID, value: id },
+    { type: CKA.LABEL, value: label },
+  ];
+}
+
 export function keyObjectSearch(
   objectClass: number,
   locator: { idHex?: string; label?: string },

@@ -14,10 +14,12 @@ export type KeyPairGeneration =
   | { readonly kind: 'rsa'; readonly bits: number }
   | { readonly kind: 'ec' | 'edwards'; readonly curveOidDer: string };
 
-export interface KeyPairInfo {
+/** A key found in the token: a key pair (publicKey set) or a secret key (publicKey null). */
+export interface KeyInfo {
   readonly idHex: string;
   readonly label: string;
-  readonly publicKey: PublicKeyMaterial;
+  readonly publicKey: PublicKeyMaterial | null;
+  /** Whether the token holds the signing half: a private key or the secret key. */
   readonly hasPrivateKey: boolean;
 }
 
@@ -53,12 +55,14 @@ export interface TokenApi {
     idHex: string,
     label: string,
     persistent: boolean,
-  ): Promise<KeyPairInfo>;
-  findKeyPair(locator: KeyLocator): Promise<KeyPairInfo | null>;
-  listKeyPairs(): Promise<KeyPairInfo[]>;
-  destroyKeyPair(locator: KeyLocator): Promise<void>;
+  ): Promise<KeyInfo>;
+  /** Generates a generic secret key of `bytes` bytes for HMAC. */
+  generateSecretKey(bytes: number, idHex: string, label: string, persistent: boolean): Promise<KeyInfo>;
+  findKey(locator: KeyLocator): Promise<KeyInfo | null>;
+  listKeys(): Promise<KeyInfo[]>;
+  destroyKey(locator: KeyLocator): Promise<void>;
   /** Stores a public key as a token object: a verify-only key (e.g. one whose private half lives elsewhere). */
-  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyPairInfo>;
+  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyInfo>;
   sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array>;
   verify(
     locator: KeyLocator,

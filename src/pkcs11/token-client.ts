@@ -64,7 +64,7 @@ export class TokenClient {
   }
 
   private deadlineFor(method: TokenMethod): number {
-    return method === 'generateKeyPair' || method === 'open' || method === 'close'
+    return method === 'generateKeyPair' || method === 'generateSecretKey' || method === 'open' || method === 'close'
       ? this.slowDeadlineMs
       : this.deadlineMs;
   }
@@ -127,9 +127,10 @@ export function tokenProxy(client: TokenClient): TokenApi {
     open: (...a) => client.call('open', a),
     close: (...a) => client.call('close', a),
     generateKeyPair: (...a) => client.call('generateKeyPair', a),
-    findKeyPair: (...a) => client.call('findKeyPair', a),
-    listKeyPairs: (...a) => client.call('listKeyPairs', a),
-    destroyKeyPair: (...a) => client.call('destroyKeyPair', a),
+    generateSecretKey: (...a) => client.call('generateSecretKey', a),
+    findKey: (...a) => client.call('findKey', a),
+    listKeys: (...a) => client.call('listKeys', a),
+    destroyKey: (...a) => client.call('destroyKey', a),
     importPublicKey: (...a) => client.call('importPublicKey', a),
     sign: (...a) => client.call('sign', a),
     verify: (...a) => client.call('verify', a),

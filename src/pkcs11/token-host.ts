@@ -7,6 +7,7 @@ import type { PublicKeyMaterial } from '../crypto/public-key';
 import { unwrapEcPoint } from '../crypto/public-key';
 import {
   CKA,
+  CKM,
   CKF_OS_LOCKING_OK,
   CKF_RW_SESSION,
   CKF_SERIAL_SESSION,
@@ -23,12 +24,13 @@ import {
   keyObjectSearch,
   keyPairTemplates,
   publicKeyTemplate,
+  secretKeyTemplate,
 } from './templates';
 import type {
   DataObject,
   KeyLocator,
   KeyPairGeneration,
-  KeyPairInfo,
+  KeyInfo,
   OpenOptions,
   TokenApi,
   TokenDescription,
@@ -46,7 +48,11 @@ const EC_POINT_LENGTH: Record<string, number> = {
 interface KeyHandles {
   readonly privateKey: Buffer | null;
   readonly publicKey: Buffer | null;
+  readonly secretKey: Buffer | null;
 }
+
+const NO_HANDLES: KeyHandles = { privateKey: null, publicKey: null, secretKey: null };
+const found = (h: KeyHandles): boolean => Boolean(h.privateKey || h.publicKey || h.secretKey);
 
 const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
 const isCkr = (err: unknown, name: string): boolean =>
@@ -190,13 +196,17 @@ export class TokenHost implements TokenApi {
         throw new Error(`QKMS_AMBIGUOUS_KEY: ${found.length} objects match ${cacheKey}`);
       return found[0] ?? null;
     };
-    const handles = { privateKey: one(CKO.PRIVATE_KEY), publicKey: one(CKO.PUBLIC_KEY) };
-    if (handles.privateKey || handles.publicKey) this.handles.set(cacheKey, handles);
+    const handles = {
+      privateKey: one(CKO.PRIVATE_KEY),
+      publicKey: one(CKO.PUBLIC_KEY),
+      secretKey: one(CKO.SECRET_KEY),
+    };
+    if (found(handles)) this.handles.set(cacheKey, handles);
     return handles;
   }
 
-  private describe(p11: pkcs11js.PKCS11, session: Buffer, handles: KeyHandles): KeyPairInfo {
-    const source = handles.publicKey ?? handles.privateKey;
+  private describe(p11: pkcs11js.PKCS11, session: Buffer, handles: KeyHandles): KeyInfo {
+    const source = handles.publicKey ?? handles.privateKey ?? handles.secretKey;
     if (!source) throw new Error('no key object');
     const attrs = p11.C_GetAttributeValue(session, source, [
       { type: CKA.ID },
@@ -207,8 +217,9 @@ export class TokenHost implements TokenApi {
     return {
       idHex: (attrs[0]?.value as Buffer).toString('hex'),
       label: (attrs[1]?.value as Buffer).toString('utf8'),
-      publicKey: this.publicMaterial(p11, session, source, keyType),
-      hasPrivateKey: handles.privateKey !== null,
+      publicKey:
+        source === handles.secretKey ? null : this.publicMaterial(p11, session, source, keyType),
+      hasPrivateKey: handles.privateKey !== null || handles.secretKey !== null,
     };
   }
 
@@ -248,7 +259,7 @@ export class TokenHost implements TokenApi {
     idHex: string,
     label: string,
     persistent: boolean,
-  ): Promise<KeyPairInfo> {
+  ): Promise<KeyInfo> {
     return this.withSession(async (p11, session) => {
       const t = keyPairTemplates(generation, Buffer.from(idHex, 'hex'), label, persistent);
       const pair = await p11.C_GenerateKeyPairAsync(
@@ -257,30 +268,38 @@ export class TokenHost implements TokenApi {
         t.publicKey,
         t.privateKey,
       );
-      return this.describe(p11, session, pair);
+      return this.describe(p11, session, { ...pair, secretKey: null });
     });
   }
 
-  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyPairInfo> {
+  generateSecretKey(bytes: number, idHex: string, label: string, persistent: boolean): Promise<KeyInfo> {
+    return this.withSession(async (p11, session) => {
+      const template = secretKeyTemplate(bytes, Buffer.from(idHex, 'hex'), label, persistent);
+      const key = p11.C_GenerateKey(session, { mechanism: CKM.GENERIC_SECRET_KEY_GEN }, template);
+      return this.describe(p11, session, { ...NO_HANDLES, secretKey: key });
+    });
+  }
+
+  importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyInfo> {
     return this.withSession((p11, session) => {
       const handle = p11.C_CreateObject(
         session,
         publicKeyTemplate(material, Buffer.from(idHex, 'hex'), label),
       );
-      return this.describe(p11, session, { privateKey: null, publicKey: handle });
+      return this.describe(p11, session, { ...NO_HANDLES, publicKey: handle });
     });
   }
 
-  findKeyPair(locator: KeyLocator): Promise<KeyPairInfo | null> {
+  findKey(locator: KeyLocator): Promise<KeyInfo | null> {
     return this.withSession((p11, session) => {
       const handles = this.keyHandles(p11, session, locator);
-      return handles.privateKey || handles.publicKey ? this.describe(p11, session, handles) : null;
+      return found(handles) ? this.describe(p11, session, handles) : null;
     });
   }
 
-  listKeyPairs(): Promise<KeyPairInfo[]> {
+  listKeys(): Promise<KeyInfo[]> {
     return this.withSession((p11, session) => {
-      const infos: KeyPairInfo[] = [];
+      const infos: KeyInfo[] = [];
       for (const handle of this.findObjects(p11, session, [
         { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
       ])) {
@@ -293,20 +312,35 @@ export class TokenHost implements TokenApi {
     });
   }
 
-  destroyKeyPair(locator: KeyLocator): Promise<void> {
+  destroyKey(locator: KeyLocator): Promise<void> {
     return this.withSession((p11, session) => {
+      // Search afresh: another replica may have destroyed the objects behind cached handles.
+      this.handles.clear();
       const handles = this.keyHandles(p11, session, locator);
-      for (const h of [handles.privateKey, handles.publicKey])
+      for (const h of [handles.privateKey, handles.publicKey, handles.secretKey])
         if (h) p11.C_DestroyObject(session, h);
       this.handles.clear();
     });
   }
 
+  /** Runs a C_*Init; a stale handle (the object was destroyed elsewhere) is dropped from the cache. */
+  private initOrForget(locator: KeyLocator, init: () => void): void {
+    try {
+      init();
+    } catch (err) {
+      if (isCkr(err, 'CKR_KEY_HANDLE_INVALID') || isCkr(err, 'CKR_OBJECT_HANDLE_INVALID')) {
+        this.handles.delete(`${locator.idHex ?? ''}/${locator.label ?? ''}`);
+      }
+      throw err;
+    }
+  }
+
   sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array> {
     return this.withSession(async (p11, session) => {
-      const key = this.keyHandles(p11, session, locator).privateKey;
+      const handles = this.keyHandles(p11, session, locator);
+      const key = handles.privateKey ?? handles.secretKey;
       if (!key) throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
-      p11.C_SignInit(session, toPkcs11Mechanism(mechanism), key);
+      this.initOrForget(locator, () => p11.C_SignInit(session, toPkcs11Mechanism(mechanism), key));
       // Both buffers stay referenced by this frame until the promise settles (DESIGN §10).
       const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const output = Buffer.alloc(MAX_SIGNATURE_BYTES);
@@ -322,9 +356,10 @@ export class TokenHost implements TokenApi {
     signature: Uint8Array,
   ): Promise<boolean> {
     return this.withSession(async (p11, session) => {
-      const key = this.keyHandles(p11, session, locator).publicKey;
+      const handles = this.keyHandles(p11, session, locator);
+      const key = handles.publicKey ?? handles.secretKey;
       if (!key) throw new Error('QKMS_NO_PUBLIC_KEY: the key has no public key object');
-      p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key);
+      this.initOrForget(locator, () => p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key));
       const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const sig = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
       try {

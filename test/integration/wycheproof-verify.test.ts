@@ -92,7 +92,7 @@ beforeAll(async () => {
   const importer = await startTestGateway();
   for (const g of groups) {
     const label = `wycheproof-${g.name}`;
-    if (!(await importer.gateway.token.findKeyPair({ label }))) {
+    if (!(await importer.gateway.token.findKey({ label }))) {
       await importer.gateway.token.importPublicKey(materialOf(g.group.publicKeyDer), '', label);
     }
   }

@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   });
   const gateway = await startGateway(config, pin, createLogger('silent'));
   try {
-    await ensureDemoKeys(gateway.catalog, gateway.capabilities);
+    await ensureDemoKeys(gateway.catalog, gateway.store, gateway.capabilities);
   } finally {
     await gateway.close();
   }

@@ -10,11 +10,11 @@ import {
   metadataLabel,
 } from '../../../src/keys/metadata-codec';
 import { paginate } from '../../../src/operations/paging';
-import type { DataObject, KeyLocator, KeyPairInfo, TokenApi } from '../../../src/pkcs11/token-api';
+import type { DataObject, KeyLocator, KeyInfo, TokenApi } from '../../../src/pkcs11/token-api';
 
 const SCOPE = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
 
-function p256Info(idHex: string): KeyPairInfo {
+function p256Info(idHex: string): KeyInfo {
   const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
     format: 'jwk',
   });
@@ -52,15 +52,15 @@ function fakeToken(data: DataObject[], broken: Set<string> = new Set()): TokenAp
   };
   return {
     listData: async (application: string) => (application === METADATA_APPLICATION ? data : []),
-    findKeyPair: async (locator: KeyLocator) => {
+    findKey: async (locator: KeyLocator) => {
       if (locator.idHex && broken.has(locator.idHex)) throw new Error('CKR_DEVICE_ERROR');
       return p256Info(locator.idHex ?? '');
     },
     open: unused,
     close: unused,
     generateKeyPair: unused,
-    listKeyPairs: unused,
-    destroyKeyPair: unused,
+    listKeys: unused,
+    destroyKey: unused,
     importPublicKey: unused,
     sign: unused,
     verify: unused,
