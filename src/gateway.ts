@@ -77,7 +77,8 @@ export async function startGateway(
       readOnly: config.pkcs11.readOnly,
     });
     const store = new KeyStore(token, catalog, config.pkcs11.readOnly, options.now);
-    const report = (problems: string[]) => problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
+    const report = (problems: string[]) =>
+      problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
     report((await catalog.load()).problems);
     await sweep(store, log);
     catalog.startRefresh(config.metadata.refreshSeconds, async (problems) => {
@@ -115,7 +116,8 @@ export async function startGateway(
 /** Runs the deletion sweeper; a failure is logged and retried at the next refresh. */
 async function sweep(store: KeyStore, log: Logger): Promise<void> {
   try {
-    for (const keyId of await store.sweep()) log.info({ keyId }, 'key deleted: its deletion window has passed');
+    for (const keyId of await store.sweep())
+      log.info({ keyId }, 'key deleted: its deletion window has passed');
   } catch (err) {
     log.warn({ err: String(err) }, 'deletion sweep failed');
   }

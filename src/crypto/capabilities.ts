@@ -37,8 +37,7 @@ function probeInput(entry: SigningAlgorithmEntry): Buffer {
 /** Key specs whose probe key stands for the whole family (key size does not change mechanisms). */
 const PROBE_SPECS: readonly KeySpec[] = KEY_SPECS.filter(
   (s) =>
-    KEY_SPEC_TABLE[s].generation.kind !== 'unavailable' &&
-    !['RSA_3072', 'RSA_4096'].includes(s),
+    KEY_SPEC_TABLE[s].generation.kind !== 'unavailable' && !['RSA_3072', 'RSA_4096'].includes(s),
 );
 
 const hex = (mechanism: number): string => `0x${mechanism.toString(16)}`;
@@ -62,7 +61,10 @@ export async function probeCapabilities(
           ? await token.generateSecretKey(gen.bytes, idHex, label, false)
           : await token.generateKeyPair(gen, idHex, label, false);
     } catch (err) {
-      specs.set(spec, { ok: false, reason: `the token cannot generate ${spec} keys (${String(err)})` });
+      specs.set(spec, {
+        ok: false,
+        reason: `the token cannot generate ${spec} keys (${String(err)})`,
+      });
       continue;
     }
     specs.set(spec, { ok: true });
@@ -83,7 +85,10 @@ export async function probeCapabilities(
   const rsa = specs.get('RSA_2048') ?? { ok: false, reason: 'RSA was not probed' };
   specs.set('RSA_3072', rsa);
   specs.set('RSA_4096', rsa);
-  const notProved = (why: string): Capability => ({ ok: false, reason: `this algorithm needs ${why}` });
+  const notProved = (why: string): Capability => ({
+    ok: false,
+    reason: `this algorithm needs ${why}`,
+  });
   return {
     algorithm: (name) => {
       const mechanism = SIGNING_ALGORITHM_TABLE[name].mechanism;
@@ -114,7 +119,8 @@ async function proveSigning(
 ): Promise<Capability> {
   const entry = SIGNING_ALGORITHM_TABLE[name];
   const mechanism = entry.mechanism;
-  if ('unavailable' in mechanism) return { ok: false, reason: `this algorithm needs ${mechanism.unavailable}` };
+  if ('unavailable' in mechanism)
+    return { ok: false, reason: `this algorithm needs ${mechanism.unavailable}` };
   if (!material) return { ok: false, reason: 'the probe key has no public key' };
   const missing = offered(mechanisms, mechanism);
   if (missing) return missing;
@@ -128,7 +134,10 @@ async function proveSigning(
       reason: `the token's mechanism ${hex(mechanism.mechanism)} failed the known-answer check for ${name}`,
     };
   } catch (err) {
-    return { ok: false, reason: `the token's mechanism ${hex(mechanism.mechanism)} failed for ${name} (${String(err)})` };
+    return {
+      ok: false,
+      reason: `the token's mechanism ${hex(mechanism.mechanism)} failed for ${name} (${String(err)})`,
+    };
   }
 }
 
@@ -148,8 +157,14 @@ async function proveMac(
     const good = await token.verify(locator, mechanism, PROBE_MESSAGE, mac);
     const bad = await token.verify(locator, mechanism, PROBE_MESSAGE, corrupted);
     if (good && !bad) return { ok: true };
-    return { ok: false, reason: `the token's mechanism ${hex(mechanism.mechanism)} failed the check for ${name}` };
+    return {
+      ok: false,
+      reason: `the token's mechanism ${hex(mechanism.mechanism)} failed the check for ${name}`,
+    };
   } catch (err) {
-    return { ok: false, reason: `the token's mechanism ${hex(mechanism.mechanism)} failed for ${name} (${String(err)})` };
+    return {
+      ok: false,
+      reason: `the token's mechanism ${hex(mechanism.mechanism)} failed for ${name} (${String(err)})`,
+    };
   }
 }

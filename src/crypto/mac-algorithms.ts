@@ -4,7 +4,12 @@
 import { CKM } from '../pkcs11/constants';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 
-export const MAC_ALGORITHMS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const;
+export const MAC_ALGORITHMS = [
+  'HMAC_SHA_224',
+  'HMAC_SHA_256',
+  'HMAC_SHA_384',
+  'HMAC_SHA_512',
+] as const;
 export type MacAlgorithm = (typeof MAC_ALGORITHMS)[number];
 
 export interface MacAlgorithmEntry {

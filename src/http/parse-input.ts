@@ -35,7 +35,18 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
       if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string'))
         throw typeError(member, 'a list of strings');
       return raw;
+    case 'tagList':
+      if (!Array.isArray(raw) || !raw.every(isTag)) {
+        throw typeError(member, 'a list of {"TagKey": string, "TagValue": string}');
+      }
+      return raw.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
   }
+}
+
+function isTag(value: unknown): value is { TagKey: string; TagValue: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { TagKey, TagValue } = value as Record<string, unknown>;
+  return typeof TagKey === 'string' && typeof TagValue === 'string';
 }
 
 function lengthViolations(
@@ -94,6 +105,8 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
       return [];
     }
     case 'boolean':
+    case 'tagList':
+      // Tag rules are KMS's TagException, checked by the operation (operations/tags.ts).
       return [];
     case 'stringList': {
       const list = value as string[];

@@ -161,12 +161,16 @@ export class KeyCatalog {
     };
     const info = await this.token.findKey(locator);
     if (!info) {
-      problems.push(`adopted key ${adopted.keyId}: no key with ${JSON.stringify(locator)} in the token`);
+      problems.push(
+        `adopted key ${adopted.keyId}: no key with ${JSON.stringify(locator)} in the token`,
+      );
       return null;
     }
     const keySpec = inferKeySpec(info.publicKey);
     if (!keySpec) {
-      problems.push(`adopted key ${adopted.keyId}: its key type has no KMS key spec QKMS can infer`);
+      problems.push(
+        `adopted key ${adopted.keyId}: its key type has no KMS key spec QKMS can infer`,
+      );
       return null;
     }
     this.keyInfo.set(adopted.keyId, info);
@@ -183,7 +187,9 @@ export class KeyCatalog {
     if (!info) {
       // A key whose deletion the sweeper finished elsewhere, or objects removed by an administrator.
       if (record.state !== 'PendingDeletion') {
-        problems.push(`key ${record.keyId}: its metadata is in the token but its key objects are not`);
+        problems.push(
+          `key ${record.keyId}: its metadata is in the token but its key objects are not`,
+        );
       }
       return null;
     }
@@ -191,7 +197,12 @@ export class KeyCatalog {
   }
 
   /** Builds a catalog entry; also used by KeyStore for keys it has just written. */
-  makeEntry(record: KeyMetadataRecord, info: KeyInfo, source: 'token' | 'config', revision: number): KeyEntry {
+  makeEntry(
+    record: KeyMetadataRecord,
+    info: KeyInfo,
+    source: 'token' | 'config',
+    revision: number,
+  ): KeyEntry {
     this.keyInfo.set(record.keyId, info);
     let asymmetric: AsymmetricKey | null = null;
     if (info.publicKey) {
@@ -216,14 +227,20 @@ export class KeyCatalog {
       case 'keyId': {
         const entry = this.byId.get(ref.keyId);
         if (!entry) {
-          throw new KmsError('NotFoundException', `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`);
+          throw new KmsError(
+            'NotFoundException',
+            `Key '${keyArn(this.options.scope, ref.keyId)}' does not exist`,
+          );
         }
         return entry;
       }
       case 'alias': {
         const entries = this.aliasTargets(ref.alias);
         if (entries.length === 0) {
-          throw new KmsError('NotFoundException', `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`);
+          throw new KmsError(
+            'NotFoundException',
+            `Alias '${aliasArn(this.options.scope, ref.alias)}' is not found.`,
+          );
         }
         if (entries.length > 1) {
           throw new KmsError(

@@ -72,21 +72,40 @@ export class KeyStore {
   async adopt(record: KeyMetadataRecord): Promise<KeyEntry> {
     this.assertWritable('import keys');
     const info = await this.token.findKey(record.locator);
-    if (!info) throw new KmsError('NotFoundException', `No key in the token matches ${JSON.stringify(record.locator)}.`);
+    if (!info)
+      throw new KmsError(
+        'NotFoundException',
+        `No key in the token matches ${JSON.stringify(record.locator)}.`,
+      );
     return this.write(record, info, 0);
   }
 
   /** Applies `change` to a key's metadata and stores the new revision. */
-  async update(entry: KeyEntry, change: (record: KeyMetadataRecord) => KeyMetadataRecord): Promise<KeyEntry> {
+  async update(
+    entry: KeyEntry,
+    change: (record: KeyMetadataRecord) => KeyMetadataRecord,
+  ): Promise<KeyEntry> {
     this.assertWritable('change keys');
     const info = await this.token.findKey(entry.record.locator);
-    if (!info) throw new KmsError('KMSInvalidStateException', `${entry.arn} has no key material in the HSM.`);
+    if (!info)
+      throw new KmsError(
+        'KMSInvalidStateException',
+        `${entry.arn} has no key material in the HSM.`,
+      );
     return this.write(change(entry.record), info, entry.revision);
   }
 
-  private async write(record: KeyMetadataRecord, info: KeyInfo, previous: number): Promise<KeyEntry> {
+  private async write(
+    record: KeyMetadataRecord,
+    info: KeyInfo,
+    previous: number,
+  ): Promise<KeyEntry> {
     const revision = previous + 1;
-    await this.token.createData(METADATA_APPLICATION, metadataLabel(record.keyId, revision), encodeMetadata(record));
+    await this.token.createData(
+      METADATA_APPLICATION,
+      metadataLabel(record.keyId, revision),
+      encodeMetadata(record),
+    );
     if (previous > 0) {
       await this.token.destroyData(METADATA_APPLICATION, metadataLabel(record.keyId, previous));
     }

@@ -29,7 +29,8 @@ export type MemberSchema =
       readonly maxItems?: number;
       readonly itemMin?: number;
       readonly itemMax?: number;
-    };
+    }
+  | { readonly kind: 'tagList'; readonly required?: boolean };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -43,7 +44,9 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
         ? number
         : M extends { kind: 'boolean' }
           ? boolean
-          : string[];
+          : M extends { kind: 'tagList' }
+            ? { TagKey: string; TagValue: string }[]
+            : string[];
 
 type RequiredKeys<S extends InputSchema> = {
   [K in keyof S]: S[K] extends { required: true } ? K : never;
@@ -64,3 +67,5 @@ export const GRANT_TOKENS = {
 } as const;
 export const LIMIT = { kind: 'integer', min: 1, max: 1000 } as const;
 export const MARKER = { kind: 'string', min: 1, max: 1024 } as const;
+export const TAGS = { kind: 'tagList' } as const;
+export const DRY_RUN = { kind: 'boolean' } as const;

@@ -2,7 +2,11 @@
 // usage, algorithm against key spec, what the token can do, then message type and length.
 
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
-import { MAC_ALGORITHM_TABLE, type MacAlgorithm, type MacAlgorithmEntry } from '../crypto/mac-algorithms';
+import {
+  MAC_ALGORITHM_TABLE,
+  type MacAlgorithm,
+  type MacAlgorithmEntry,
+} from '../crypto/mac-algorithms';
 import {
   SIGNING_ALGORITHM_TABLE,
   type MessageType,
@@ -28,7 +32,11 @@ export function assertNotPendingDeletion(key: KeyEntry): void {
   }
 }
 
-function assertKeyUsage(key: KeyEntry, usage: KeyEntry['record']['keyUsage'], purpose: string): void {
+function assertKeyUsage(
+  key: KeyEntry,
+  usage: KeyEntry['record']['keyUsage'],
+  purpose: string,
+): void {
   if (key.record.keyUsage !== usage) {
     throw new KmsError(
       'InvalidKeyUsageException',
@@ -87,16 +95,26 @@ export function signingPlan(
     );
   }
   if (messageType === 'DIGEST' && message.length !== entry.digestLength) {
-    throw new KmsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
+    throw new KmsError(
+      'ValidationException',
+      `Digest is invalid length for algorithm ${algorithm}.`,
+    );
   }
   if ('unavailable' in entry.mechanism) {
-    throw new KmsError('UnsupportedOperationException', `${algorithm} needs ${entry.mechanism.unavailable}.`);
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${algorithm} needs ${entry.mechanism.unavailable}.`,
+    );
   }
   return { algorithm: entry, mechanism: entry.mechanism, key: key.asymmetric };
 }
 
 /** Checks a GenerateMac/VerifyMac request against the key; returns the MAC algorithm to run. */
-export function macPlan(key: KeyEntry, algorithm: MacAlgorithm, ctx: OperationContext): MacAlgorithmEntry {
+export function macPlan(
+  key: KeyEntry,
+  algorithm: MacAlgorithm,
+  ctx: OperationContext,
+): MacAlgorithmEntry {
   assertUsable(key);
   assertKeyUsage(key, 'GENERATE_VERIFY_MAC', 'MAC operations');
   const allowed = KEY_SPEC_TABLE[key.record.keySpec].macAlgorithms;

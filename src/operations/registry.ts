@@ -1,6 +1,20 @@
 // Which KMS operations QKMS serves, and which it knowingly does not.
 
+import { cancelKeyDeletion } from './cancel-key-deletion';
+import { createAlias } from './create-alias';
+import { createKey } from './create-key';
+import { deleteAlias } from './delete-alias';
 import { describeKey } from './describe-key';
+import { disableKey } from './disable-key';
+import { enableKey } from './enable-key';
+import { generateMac } from './generate-mac';
+import { verifyMac } from './verify-mac';
+import { scheduleKeyDeletion } from './schedule-key-deletion';
+import { listResourceTags } from './list-resource-tags';
+import { tagResource } from './tag-resource';
+import { untagResource } from './untag-resource';
+import { updateAlias } from './update-alias';
+import { updateKeyDescription } from './update-key-description';
 import { getPublicKey } from './get-public-key';
 import { listAliases } from './list-aliases';
 import { listKeys } from './list-keys';
@@ -9,7 +23,28 @@ import { sign } from './sign';
 import { verify } from './verify';
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
-  [sign, verify, getPublicKey, describeKey, listKeys, listAliases].map((op) => [op.name, op]),
+  [
+    sign,
+    verify,
+    getPublicKey,
+    describeKey,
+    listKeys,
+    listAliases,
+    createKey,
+    createAlias,
+    updateAlias,
+    deleteAlias,
+    enableKey,
+    disableKey,
+    scheduleKeyDeletion,
+    cancelKeyDeletion,
+    updateKeyDescription,
+    tagResource,
+    untagResource,
+    listResourceTags,
+    generateMac,
+    verifyMac,
+  ].map((op) => [op.name, op]),
 );
 
 /** KMS operations that exist but that a signing gateway does not serve. */
@@ -47,20 +82,5 @@ export const NOT_SERVED: ReadonlySet<string> = new Set([
   'UpdateCustomKeyStore',
   'ConnectCustomKeyStore',
   'DisconnectCustomKeyStore',
-  // Key management arrives with the key-lifecycle work; until then these are not served.
-  'CreateKey',
-  'CreateAlias',
-  'UpdateAlias',
-  'DeleteAlias',
-  'EnableKey',
-  'DisableKey',
-  'ScheduleKeyDeletion',
-  'CancelKeyDeletion',
-  'UpdateKeyDescription',
-  'TagResource',
-  'UntagResource',
-  'ListResourceTags',
-  'GenerateMac',
-  'VerifyMac',
   'GetKeyLastUsage',
 ]);

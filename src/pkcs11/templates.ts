@@ -94,7 +94,12 @@ export function publicKeyTemplate(
 }
 
 /** A non-extractable generic secret for HMAC (SoftHSM and most HSMs accept CKK_GENERIC_SECRET). */
-export function secretKeyTemplate(bytes: number, id: Buffer, label: string, persistent: boolean): pkcs11js.Template {
+export function secretKeyTemplate(
+  bytes: number,
+  id: Buffer,
+  label: string,
+  persistent: boolean,
+): pkcs11js.Template {
   return [
     { type: CKA.CLASS, value: CKO.SECRET_KEY },
     { type: CKA.KEY_TYPE, value: CKK.GENERIC_SECRET },

@@ -57,7 +57,12 @@ export interface TokenApi {
     persistent: boolean,
   ): Promise<KeyInfo>;
   /** Generates a generic secret key of `bytes` bytes for HMAC. */
-  generateSecretKey(bytes: number, idHex: string, label: string, persistent: boolean): Promise<KeyInfo>;
+  generateSecretKey(
+    bytes: number,
+    idHex: string,
+    label: string,
+    persistent: boolean,
+  ): Promise<KeyInfo>;
   findKey(locator: KeyLocator): Promise<KeyInfo | null>;
   listKeys(): Promise<KeyInfo[]>;
   destroyKey(locator: KeyLocator): Promise<void>;

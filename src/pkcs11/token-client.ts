@@ -64,7 +64,10 @@ export class TokenClient {
   }
 
   private deadlineFor(method: TokenMethod): number {
-    return method === 'generateKeyPair' || method === 'generateSecretKey' || method === 'open' || method === 'close'
+    return method === 'generateKeyPair' ||
+      method === 'generateSecretKey' ||
+      method === 'open' ||
+      method === 'close'
       ? this.slowDeadlineMs
       : this.deadlineMs;
   }

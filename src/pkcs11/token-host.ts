@@ -272,7 +272,12 @@ export class TokenHost implements TokenApi {
     });
   }
 
-  generateSecretKey(bytes: number, idHex: string, label: string, persistent: boolean): Promise<KeyInfo> {
+  generateSecretKey(
+    bytes: number,
+    idHex: string,
+    label: string,
+    persistent: boolean,
+  ): Promise<KeyInfo> {
     return this.withSession(async (p11, session) => {
       const template = secretKeyTemplate(bytes, Buffer.from(idHex, 'hex'), label, persistent);
       const key = p11.C_GenerateKey(session, { mechanism: CKM.GENERIC_SECRET_KEY_GEN }, template);
@@ -359,7 +364,9 @@ export class TokenHost implements TokenApi {
       const handles = this.keyHandles(p11, session, locator);
       const key = handles.publicKey ?? handles.secretKey;
       if (!key) throw new Error('QKMS_NO_PUBLIC_KEY: the key has no public key object');
-      this.initOrForget(locator, () => p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key));
+      this.initOrForget(locator, () =>
+        p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key),
+      );
       const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const sig = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
       try {

@@ -43,7 +43,10 @@ describe('key-spec table', () => {
 
   it('lists for each key spec only algorithms that exist in the algorithm table', () => {
     for (const spec of KEY_SPECS) {
-      expect(KEY_SPEC_TABLE[spec].signingAlgorithms.length).toBeGreaterThan(0);
+      const entry = KEY_SPEC_TABLE[spec];
+      // A key signs or MACs, never both and never neither.
+      expect(entry.signingAlgorithms.length > 0).toBe(entry.keyUsage === 'SIGN_VERIFY');
+      expect(entry.macAlgorithms.length > 0).toBe(entry.keyUsage === 'GENERATE_VERIFY_MAC');
       for (const alg of KEY_SPEC_TABLE[spec].signingAlgorithms) {
         expect(isSigningAlgorithm(alg)).toBe(true);
         expect(SIGNING_ALGORITHM_TABLE[alg].name).toBe(alg);

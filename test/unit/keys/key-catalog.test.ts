@@ -3,6 +3,7 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { KeyCatalog } from '../../../src/keys/key-catalog';
+import { KeyStore } from '../../../src/keys/key-store';
 import type { KeyMetadataRecord } from '../../../src/keys/key-record';
 import {
   METADATA_APPLICATION,
@@ -41,6 +42,7 @@ function record(keyId: string, aliases: string[]): KeyMetadataRecord {
     creationDate: 1,
     origin: 'AWS_KMS',
     aliases: aliases.map((name) => ({ name, creationDate: 1 })),
+    tags: [],
     locator: { idHex: keyId.replace(/-/g, '') },
   };
 }
@@ -57,6 +59,7 @@ function fakeToken(data: DataObject[], broken: Set<string> = new Set()): TokenAp
       return p256Info(locator.idHex ?? '');
     },
     open: unused,
+    generateSecretKey: unused,
     close: unused,
     generateKeyPair: unused,
     listKeys: unused,
@@ -143,8 +146,10 @@ describe('KeyCatalog', () => {
   });
 
   it('refuses to create keys when read-only', async () => {
-    const catalog = new KeyCatalog(fakeToken([]), { scope: SCOPE, adopted: [], readOnly: true });
-    await expect(catalog.createKey('ECC_NIST_P256', '', [])).rejects.toMatchObject({
+    const token = fakeToken([]);
+    const catalog = new KeyCatalog(token, { scope: SCOPE, adopted: [], readOnly: true });
+    const store = new KeyStore(token, catalog, true);
+    await expect(store.createKey({ keySpec: 'ECC_NIST_P256', description: '', tags: [] })).rejects.toMatchObject({
       name: 'UnsupportedOperationException',
     });
   });

@@ -21,6 +21,7 @@ const RECORD: KeyMetadataRecord = {
     { name: 'alias/jwt', creationDate: 1700000001 },
     { name: 'alias/jwt-old', creationDate: 1700000002 },
   ],
+  tags: [{ TagKey: 'team', TagValue: 'payments' }],
   locator: { idHex: '1234abcd12ab34cd56ef1234567890ab', label: KEY },
 };
 

@@ -1,0 +1,54 @@
+// AWS's rules for alias names, shared by CreateAlias, UpdateAlias and DeleteAlias.
+
+import { KmsError } from '../errors/kms-error';
+import { aliasArn } from '../keys/arns';
+import type { KeyEntry } from '../keys/key-record';
+import type { OperationContext } from './operation';
+
+export const ALIAS_NAME = { kind: 'string', required: true, min: 1, max: 256 } as const;
+const ALIAS_CHARACTERS = /^[a-zA-Z0-9:/_-]+$/;
+
+export function assertValidAliasName(name: string): void {
+  if (!name.startsWith('alias/')) {
+    throw new KmsError(
+      'ValidationException',
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
+  }
+  if (!ALIAS_CHARACTERS.test(name) || name === 'alias/') {
+    throw new KmsError(
+      'ValidationException',
+      `1 validation error detected: Value '${name}' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$`,
+    );
+  }
+  if (name.startsWith('alias/aws/')) {
+    throw new KmsError(
+      'ValidationException',
+      `Alias names beginning with alias/aws/ are reserved for AWS managed keys: ${name}.`,
+    );
+  }
+}
+
+/** The key an alias may point at: named by key id or key ARN (not by an alias), not pending deletion. */
+export function aliasTarget(targetKeyId: string, ctx: OperationContext): KeyEntry {
+  if (targetKeyId.startsWith('alias/') || targetKeyId.includes(':alias/')) {
+    throw new KmsError(
+      'ValidationException',
+      `TargetKeyId must be a key id or key ARN, not an alias: ${targetKeyId}.`,
+    );
+  }
+  const key = ctx.catalog.resolve(targetKeyId);
+  if (key.record.state === 'PendingDeletion') {
+    throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  }
+  return key;
+}
+
+/** The one key that holds `name`, or NotFoundException. */
+export function aliasOwner(name: string, ctx: OperationContext): KeyEntry {
+  const owners = ctx.catalog.aliasTargets(name);
+  if (owners.length === 0) {
+    throw new KmsError('NotFoundException', `Alias '${aliasArn(ctx.scope, name)}' is not found.`);
+  }
+  return owners[0] as KeyEntry;
+}

@@ -1,0 +1,18 @@
+// CancelKeyDeletion: back from PendingDeletion to Disabled, as in AWS KMS.
+
+import { KmsError } from '../errors/kms-error';
+import { KEY_ID } from './input-schema';
+import { defineOperation } from './operation';
+
+export const cancelKeyDeletion = defineOperation({
+  name: 'CancelKeyDeletion',
+  input: { KeyId: KEY_ID },
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    if (key.record.state !== 'PendingDeletion') {
+      throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+    }
+    await ctx.store.update(key, ({ deletionDate: _gone, ...r }) => ({ ...r, state: 'Disabled' }));
+    return { KeyId: key.arn };
+  },
+});

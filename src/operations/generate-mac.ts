@@ -1,0 +1,17 @@
+// GenerateMac: HMAC in the token with the key's secret, which never leaves it.
+
+import { dryRunSucceeded, macPlan } from './key-use';
+import { MAC_MEMBERS } from './mac-input';
+import { defineOperation } from './operation';
+
+export const generateMac = defineOperation({
+  name: 'GenerateMac',
+  input: MAC_MEMBERS,
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    const algorithm = macPlan(key, input.MacAlgorithm, ctx);
+    if (input.DryRun) dryRunSucceeded();
+    const mac = await ctx.token.sign(key.record.locator, algorithm.mechanism, input.Message);
+    return { Mac: mac, MacAlgorithm: algorithm.name, KeyId: key.arn };
+  },
+});

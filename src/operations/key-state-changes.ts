@@ -1,0 +1,18 @@
+// The state change EnableKey and DisableKey share (each has its own file).
+
+import { KEY_ID } from './input-schema';
+import { assertNotPendingDeletion } from './key-use';
+import { defineOperation, type Operation } from './operation';
+
+export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operation {
+  return defineOperation({
+    name,
+    input: { KeyId: KEY_ID },
+    async handle(input, ctx) {
+      const key = ctx.catalog.resolve(input.KeyId);
+      assertNotPendingDeletion(key);
+      if (key.record.state !== state) await ctx.store.update(key, (r) => ({ ...r, state }));
+      return {};
+    },
+  });
+}

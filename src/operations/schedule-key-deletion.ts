@@ -1,0 +1,26 @@
+// ScheduleKeyDeletion: the key becomes PendingDeletion; its material is destroyed by the
+// sweeper only once the window (7–30 days, default 30) has passed.
+
+import { KEY_ID } from './input-schema';
+import { assertNotPendingDeletion } from './key-use';
+import { defineOperation } from './operation';
+
+const DAY = 86_400;
+
+export const scheduleKeyDeletion = defineOperation({
+  name: 'ScheduleKeyDeletion',
+  input: { KeyId: KEY_ID, PendingWindowInDays: { kind: 'integer', min: 7, max: 30 } },
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    assertNotPendingDeletion(key);
+    const days = input.PendingWindowInDays ?? 30;
+    const deletionDate = ctx.store.now() + days * DAY;
+    await ctx.store.update(key, (r) => ({ ...r, state: 'PendingDeletion', deletionDate }));
+    return {
+      KeyId: key.arn,
+      DeletionDate: deletionDate,
+      KeyState: 'PendingDeletion',
+      PendingWindowInDays: days,
+    };
+  },
+});

@@ -1,0 +1,20 @@
+// UntagResource: removes tags by key; unknown keys are ignored, as in AWS KMS.
+
+import { KEY_ID } from './input-schema';
+import { assertNotPendingDeletion } from './key-use';
+import { defineOperation } from './operation';
+
+export const untagResource = defineOperation({
+  name: 'UntagResource',
+  input: {
+    KeyId: KEY_ID,
+    TagKeys: { kind: 'stringList', required: true, itemMin: 1, itemMax: 128 },
+  },
+  async handle(input, ctx) {
+    const key = ctx.catalog.resolve(input.KeyId);
+    assertNotPendingDeletion(key);
+    const drop = new Set(input.TagKeys);
+    await ctx.store.update(key, (r) => ({ ...r, tags: r.tags.filter((t) => !drop.has(t.TagKey)) }));
+    return {};
+  },
+});
