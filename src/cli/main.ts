@@ -5,24 +5,37 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { runDev } from './dev';
+import { KEYS_USAGE, runKeys } from './keys';
 import { runServe } from './serve';
 
 const USAGE = `usage:
   qkms serve [--config FILE]              run the gateway (settings: docs/configuration.md)
   qkms dev [--data-dir DIR] [--port N]    run on a local SoftHSM token with demo keys
+  qkms keys SUBCOMMAND [--config FILE]    administer keys on the token (qkms keys --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: {
       config: { type: 'string' },
+      spec: { type: 'string' },
+      description: { type: 'string' },
+      alias: { type: 'string' },
+      label: { type: 'string' },
+      id: { type: 'string' },
+      'key-id': { type: 'string' },
       'data-dir': { type: 'string', default: '.qkms-dev' },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (command === 'keys' && values.help) {
+    process.stdout.write(KEYS_USAGE);
+    return 0;
+  }
   if (values.help || command === undefined || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
@@ -30,6 +43,20 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return runServe(loadConfigFile(values.config ?? process.env.QKMS_CONFIG, process.env));
+    case 'keys':
+      if (positionals.length === 0) {
+        process.stdout.write(KEYS_USAGE);
+        return 2;
+      }
+      return runKeys(loadConfigFile(values.config ?? process.env.QKMS_CONFIG, process.env), {
+        positionals,
+        ...(values.spec === undefined ? {} : { spec: values.spec }),
+        ...(values.description === undefined ? {} : { description: values.description }),
+        ...(values.alias === undefined ? {} : { alias: values.alias }),
+        ...(values.label === undefined ? {} : { label: values.label }),
+        ...(values.id === undefined ? {} : { id: values.id }),
+        ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
+      });
     case 'dev':
       return runDev(values['data-dir'] as string, Number(values.port));
     default:
@@ -37,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
   }
 }
+
+// `qkms keys list | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
