@@ -296,7 +296,11 @@ describe('key states and capabilities', () => {
   });
 
   it('refuses a key pending deletion with KMSInvalidStateException (metadata revisions: newest wins)', async () => {
-    const entry = await t.gateway.store.createKey({ keySpec: 'ECC_NIST_P256', description: 'to be deleted', tags: [] });
+    const entry = await t.gateway.store.createKey({
+      keySpec: 'ECC_NIST_P256',
+      description: 'to be deleted',
+      tags: [],
+    });
     const pending = {
       ...entry.record,
       state: 'PendingDeletion' as const,

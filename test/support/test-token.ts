@@ -30,7 +30,7 @@ export interface TestGateway {
 
 /** Starts QKMS in this process on the test token, with a real @aws-sdk/client-kms pointed at it. */
 export async function startTestGateway(
-  options: { keys?: AdoptedKeyConfig[]; env?: Record<string, string> } = {},
+  options: { keys?: AdoptedKeyConfig[]; env?: Record<string, string>; now?: () => number } = {},
 ): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
   process.env.SOFTHSM2_CONF = env.SOFTHSM2_CONF;
@@ -40,7 +40,12 @@ export async function startTestGateway(
       })
     : undefined;
   const { config, pin } = loadConfig(keysYaml, env);
-  const gateway = await startGateway(config, pin, createLogger('silent'));
+  const gateway = await startGateway(
+    config,
+    pin,
+    createLogger('silent'),
+    options.now ? { now: options.now } : {},
+  );
   const kms = new KMSClient({
     endpoint: gateway.url,
     region: 'us-east-1',

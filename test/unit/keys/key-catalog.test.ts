@@ -149,7 +149,9 @@ describe('KeyCatalog', () => {
     const token = fakeToken([]);
     const catalog = new KeyCatalog(token, { scope: SCOPE, adopted: [], readOnly: true });
     const store = new KeyStore(token, catalog, true);
-    await expect(store.createKey({ keySpec: 'ECC_NIST_P256', description: '', tags: [] })).rejects.toMatchObject({
+    await expect(
+      store.createKey({ keySpec: 'ECC_NIST_P256', description: '', tags: [] }),
+    ).rejects.toMatchObject({
       name: 'UnsupportedOperationException',
     });
   });
