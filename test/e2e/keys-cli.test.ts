@@ -1,0 +1,126 @@
+// `qkms keys` on a live token: adopt a key pair made with pkcs11-tool, create one from the
+// command line, and sign with both through the gateway (checked with openssl).
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import { SOFTHSM_MODULE, readPinFile } from '../../src/cli/dev-token';
+import { runQkms } from '../support/daemon';
+import { startTestGateway, testTokenEnv } from '../support/test-token';
+import { opensslVerifies } from '../support/verify-independently';
+
+const env = testTokenEnv();
+const suffix = randomBytes(4).toString('hex');
+
+function pkcs11Tool(args: string[]): string {
+  return execFileSync(
+    'pkcs11-tool',
+    [
+      '--module',
+      SOFTHSM_MODULE,
+      '--token-label',
+      env.QKMS_TOKEN_LABEL as string,
+      '--login',
+      '--pin',
+      readPinFile(env.QKMS_PIN_FILE as string),
+      ...args,
+    ],
+    {
+      env: { ...process.env, SOFTHSM2_CONF: env.SOFTHSM2_CONF },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  ).toString();
+}
+
+async function signsAndVerifies(
+  keyRef: string,
+  algorithm: 'ECDSA_SHA_256' | 'ECDSA_SHA_384',
+): Promise<boolean> {
+  const t = await startTestGateway();
+  try {
+    const message = Buffer.from(`signed with ${keyRef}`);
+    const { Signature } = await t.kms.send(
+      new SignCommand({ KeyId: keyRef, Message: message, SigningAlgorithm: algorithm }),
+    );
+    const { PublicKey } = await t.kms.send(new GetPublicKeyCommand({ KeyId: keyRef }));
+    return opensslVerifies(
+      algorithm,
+      Buffer.from(PublicKey as Uint8Array),
+      message,
+      Buffer.from(Signature as Uint8Array),
+    );
+  } finally {
+    await t.close();
+  }
+}
+
+it('adopts a key pair made with pkcs11-tool, which then signs and verifies', async () => {
+  const label = `admin-made-${suffix}`;
+  pkcs11Tool([
+    '--keypairgen',
+    '--key-type',
+    'EC:prime256v1',
+    '--label',
+    label,
+    '--id',
+    `a1${suffix}`,
+  ]);
+  const imported = await runQkms(
+    [
+      'keys',
+      'import',
+      '--label',
+      label,
+      '--alias',
+      `alias/admin-${suffix}`,
+      '--description',
+      'from pkcs11-tool',
+    ],
+    env,
+  );
+  expect(imported.code).toBe(0);
+  const keyId = imported.output.trim().split('\n').pop() as string;
+  expect(keyId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const listed = await runQkms(['keys', 'list'], env);
+  expect(listed.output).toContain(
+    `${keyId}\tECC_NIST_P256\tEnabled\tEXTERNAL\talias/admin-${suffix}`,
+  );
+  expect(await signsAndVerifies(`alias/admin-${suffix}`, 'ECDSA_SHA_256')).toBe(true);
+}, 60_000);
+
+it('creates a key from the command line', async () => {
+  const created = await runQkms(
+    ['keys', 'create', '--spec', 'ECC_NIST_P384', '--alias', `alias/cli-${suffix}`],
+    env,
+  );
+  expect(created.code).toBe(0);
+  expect(await signsAndVerifies(`alias/cli-${suffix}`, 'ECDSA_SHA_384')).toBe(true);
+}, 60_000);
+
+it('prints a config entry instead of writing when the token is read-only', async () => {
+  const label = `readonly-${suffix}`;
+  pkcs11Tool([
+    '--keypairgen',
+    '--key-type',
+    'EC:secp384r1',
+    '--label',
+    label,
+    '--id',
+    `b2${suffix}`,
+  ]);
+  const before = await runQkms(['keys', 'list'], env);
+  const out = await runQkms(
+    ['keys', 'import', '--label', label, '--key-id', '7f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9'],
+    { ...env, QKMS_PKCS11_READ_ONLY: 'true' },
+  );
+  expect(out.code).toBe(0);
+  expect(out.output).toContain('- keyId: 7f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\n  label: readonly-');
+  const after = await runQkms(['keys', 'list'], env);
+  expect(after.output).toBe(before.output);
+}, 60_000);
+
+it('refuses to import what is not in the token', async () => {
+  const out = await runQkms(['keys', 'import', '--label', `missing-${suffix}`], env);
+  expect(out.code).toBe(1);
+  expect(out.output).toContain('no key in the token matches {"label":"missing-');
+});
