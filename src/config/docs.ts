@@ -59,9 +59,20 @@ verify-only: Verify and GetPublicKey work, Sign answers \`KMSInvalidStateExcepti
 
 ## Key metadata kept in the token
 
-Keys that QKMS creates (\`qkms dev\` demo keys now; CreateKey later) keep their metadata in the
-token as \`CKO_DATA\` objects with \`CKA_APPLICATION = "qkms"\`, so every replica on the same HSM
+Keys that QKMS creates (CreateKey, \`qkms keys create\`, \`qkms dev\` demo keys) and keys adopted
+with \`qkms keys import\` keep their metadata in the token as \`CKO_DATA\` objects with \`CKA_APPLICATION = "qkms"\`, so every replica on the same HSM
 sees the same keys. Each replica re-reads them every \`metadata.refreshSeconds\` seconds: that is
-the bound on how long one replica can miss another's change.
+the bound on how long one replica can miss another's change. After each refresh a writable
+replica also runs the deletion sweeper, which destroys keys whose deletion window has passed.
+
+An adopted key changed through the API (DisableKey, CreateAlias, tags, …) gets a metadata object
+in the token from then on, and that record wins over its entry in the config file.
+
+## Read-only HSM users (\`pkcs11.readOnly\`)
+
+With \`readOnly: true\` QKMS opens read-only sessions and never writes to the token: keys come from
+the \`keys\` list (and from metadata objects written by a writable replica or \`qkms keys\`), and
+every key-management operation answers \`UnsupportedOperationException\`. \`qkms keys import\`
+then prints the config entry to add instead of writing it.
 `;
 }
