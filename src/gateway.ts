@@ -11,6 +11,7 @@ import { KeyCatalog } from './keys/key-catalog';
 import { KeyStore } from './keys/key-store';
 import type { Logger } from './log/logger';
 import { TokenClient, tokenProxy } from './pkcs11/token-client';
+import { TokenError } from './pkcs11/token-error';
 import type { TokenApi, TokenDescription } from './pkcs11/token-api';
 
 export interface Gateway {
@@ -45,8 +46,39 @@ export async function openToken(config: QkmsConfig, pin: Secret): Promise<Opened
     return { client, token, description };
   } catch (err) {
     await client.shutdown().catch(() => undefined);
-    throw err;
+    throw startupError(config.pkcs11.tokenLabel, err);
   }
+}
+
+/** A start-up failure an operator can act on; exitCode 78 (EX_CONFIG) means "do not restart". */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+const PIN_FAILURES = [
+  'CKR_PIN_INCORRECT',
+  'CKR_PIN_LOCKED',
+  'CKR_PIN_EXPIRED',
+  'CKR_PIN_INVALID',
+  'CKR_PIN_LEN_RANGE',
+];
+
+function startupError(label: string, err: unknown): Error {
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (!(cause instanceof TokenError)) return err instanceof Error ? err : new Error(String(err));
+  if (PIN_FAILURES.includes(cause.ckr)) {
+    // Restarting would log in again with the same PIN; HSMs lock it after a few failures.
+    return new StartupError(
+      `login to token "${label}" failed with ${cause.ckr}. QKMS never retries a PIN: fix it before restarting (exit code 78 tells supervisors not to restart).`,
+      78,
+    );
+  }
+  return new StartupError(`cannot open token "${label}": ${cause.message}`, 1);
 }
 
 export interface GatewayOptions {
@@ -89,6 +121,7 @@ export async function startGateway(
       ctx: { catalog, store, token, capabilities, scope: config.arn },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
+      loopbackHostsOnly: true,
     });
     const server = createServer(app);
     await listen(server, config.listen.host, config.listen.port);

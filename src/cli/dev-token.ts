@@ -39,14 +39,19 @@ export function prepareDevToken(dataDir: string, label = DEV_TOKEN_LABEL): DevTo
   if (created) {
     const pin = randomBytes(8).toString('hex');
     const soPin = randomBytes(8).toString('hex');
-    execFileSync(
-      'softhsm2-util',
-      ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin],
-      {
-        env: process.env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    try {
+      execFileSync(
+        'softhsm2-util',
+        ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin],
+        { env: process.env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+    } catch (err) {
+      // The thrown error repeats the command line, PINs included: report only softhsm2-util's words.
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+      throw new Error(
+        `softhsm2-util could not create the dev token in ${tokens}: ${stderr || 'failed'}`,
+      );
+    }
     writeFileSync(join(dir, 'so.pin'), `${soPin}\n`, { mode: 0o600 });
     writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
   }

@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load';
+import { StartupError } from '../gateway';
 import { runDev } from './dev';
 import { KEYS_USAGE, runKeys } from './keys';
 import { runServe } from './serve';
@@ -76,6 +77,11 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
+    if (err instanceof StartupError) {
+      process.stderr.write(`qkms: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
     process.stderr.write(
       err instanceof ConfigError
         ? `qkms: ${err.message}\n`

@@ -18,6 +18,14 @@ export interface KmsHandlerOptions {
   readonly ctx: OperationContext;
   readonly log: Logger;
   readonly maxBodyBytes: number;
+  /** Refuse Host headers that are not loopback names (on while there is no authentication). */
+  readonly loopbackHostsOnly: boolean;
+}
+
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+
+function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
 }
 
 function operationFor(target: string | string[] | undefined) {
@@ -41,6 +49,16 @@ export function kmsHandler(options: KmsHandlerOptions) {
     const requestId = randomUUID();
     let operation = 'unknown';
     try {
+      if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
+        // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
+        // its requests carry the attacker's host name, never a loopback one.
+        throw new KmsError(
+          'AccessDeniedException',
+          'Without authentication QKMS only answers requests addressed to a loopback host name.',
+        );
+      }
+      const op = operationFor(req.headers['x-amz-target']);
+      operation = op.name;
       const contentType =
         (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) {
@@ -49,8 +67,6 @@ export function kmsHandler(options: KmsHandlerOptions) {
           `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`,
         );
       }
-      const op = operationFor(req.headers['x-amz-target']);
-      operation = op.name;
       const body = parseJsonObject(await readBody(req, options.maxBodyBytes));
       const output = await op.handle(parseInput(op.input, body) as never, options.ctx);
       sendJson(res, 200, serializeOutput(output), requestId);

@@ -11,12 +11,7 @@ import type { KeyInfo, TokenApi } from '../pkcs11/token-api';
 import { aliasArn, keyArn, type ArnScope } from './arns';
 import type { AsymmetricKey, KeyEntry, KeyMetadataRecord } from './key-record';
 import { parseKeyReference } from './key-reference';
-import {
-  METADATA_APPLICATION,
-  decodeMetadata,
-  metadataLabel,
-  parseMetadataLabel,
-} from './metadata-codec';
+import { METADATA_APPLICATION, decodeMetadata, parseMetadataLabel } from './metadata-codec';
 
 export interface AliasEntry {
   readonly name: string;
@@ -50,6 +45,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 interface StoredRecord {
   readonly record: KeyMetadataRecord;
   readonly revision: number;
+  readonly label: string | null;
 }
 
 export class KeyCatalog {
@@ -60,6 +56,7 @@ export class KeyCatalog {
   /** Lower revisions seen at the last load: left behind by a crash between write and delete. */
   private stale: string[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private refreshing = false;
 
   constructor(
     private readonly token: TokenApi,
@@ -76,10 +73,21 @@ export class KeyCatalog {
     for (const adopted of this.options.adopted) {
       if (records.has(adopted.keyId)) continue; // Changed through the API since: the token's record wins.
       const record = await this.adoptedRecord(adopted, problems);
-      if (record) records.set(record.keyId, { stored: { record, revision: 0 }, source: 'config' });
+      if (record) {
+        records.set(record.keyId, {
+          stored: { record, revision: 0, label: null },
+          source: 'config',
+        });
+      }
     }
     const byId = new Map<string, KeyEntry>();
     for (const { stored, source } of records.values()) {
+      // A write made by this process while the load was reading is newer than what it read.
+      const installed = this.byId.get(stored.record.keyId);
+      if (installed && installed.revision > stored.revision) {
+        byId.set(stored.record.keyId, installed);
+        continue;
+      }
       try {
         const entry = await this.entryFor(stored, source, problems);
         if (entry) byId.set(stored.record.keyId, entry);
@@ -92,17 +100,26 @@ export class KeyCatalog {
     return { problems };
   }
 
+  /** Re-reads the catalog every `seconds`; each round starts after the previous one finished. */
   startRefresh(seconds: number, afterLoad: (problems: string[]) => Promise<void> | void): void {
-    this.timer = setInterval(() => {
-      this.load()
-        .then(({ problems }) => afterLoad(problems))
-        .catch((err: unknown) => afterLoad([`metadata refresh failed: ${String(err)}`]));
-    }, seconds * 1000);
-    this.timer.unref();
+    this.refreshing = true;
+    const round = () => {
+      this.timer = setTimeout(() => {
+        this.load()
+          .then(({ problems }) => afterLoad(problems))
+          .catch((err: unknown) => afterLoad([`metadata refresh failed: ${String(err)}`]))
+          .finally(() => {
+            if (this.refreshing) round();
+          });
+      }, seconds * 1000);
+      this.timer.unref();
+    };
+    round();
   }
 
   stopRefresh(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.refreshing = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
@@ -127,14 +144,17 @@ export class KeyCatalog {
   private async readTokenRecords(): Promise<StoredRecord[]> {
     const newest = new Map<string, StoredRecord>();
     const stale: string[] = [];
+    const newer = (a: { revision: number; label: string }, b: StoredRecord): boolean =>
+      a.revision > b.revision || (a.revision === b.revision && a.label > (b.label ?? ''));
     for (const object of await this.token.listData(METADATA_APPLICATION)) {
       const name = parseMetadataLabel(object.label);
       const record = name && decodeMetadata(object.value);
       if (!name || !record || record.keyId !== name.keyId) continue;
+      const candidate = { revision: name.revision, label: object.label, record };
       const current = newest.get(name.keyId);
-      if (!current || current.revision < name.revision) {
-        if (current) stale.push(metadataLabel(name.keyId, current.revision));
-        newest.set(name.keyId, { revision: name.revision, record });
+      if (!current || newer(candidate, current)) {
+        if (current?.label) stale.push(current.label);
+        newest.set(name.keyId, candidate);
       } else {
         stale.push(object.label);
       }
@@ -193,7 +213,7 @@ export class KeyCatalog {
       }
       return null;
     }
-    return this.makeEntry(record, info, source, stored.revision);
+    return this.makeEntry(record, info, source, stored.revision, stored.label);
   }
 
   /** Builds a catalog entry; also used by KeyStore for keys it has just written. */
@@ -202,6 +222,7 @@ export class KeyCatalog {
     info: KeyInfo,
     source: 'token' | 'config',
     revision: number,
+    label: string | null,
   ): KeyEntry {
     this.keyInfo.set(record.keyId, info);
     let asymmetric: AsymmetricKey | null = null;
@@ -209,7 +230,14 @@ export class KeyCatalog {
       const spki = spkiDer(info.publicKey);
       asymmetric = { spki, publicKey: nodePublicKey(spki), shape: keyShape(info.publicKey) };
     }
-    return { record, source, revision, arn: keyArn(this.options.scope, record.keyId), asymmetric };
+    return {
+      record,
+      source,
+      revision,
+      label,
+      arn: keyArn(this.options.scope, record.keyId),
+      asymmetric,
+    };
   }
 
   /** Installs (or, with null, removes) one key after a write, without waiting for a refresh. */
@@ -256,6 +284,18 @@ export class KeyCatalog {
       case 'malformed':
         throw new KmsError('NotFoundException', `Invalid keyId '${ref.text}'`);
     }
+  }
+
+  keyArn(keyId: string): string {
+    return keyArn(this.options.scope, keyId);
+  }
+
+  aliasArn(name: string): string {
+    return aliasArn(this.options.scope, name);
+  }
+
+  byKeyId(keyId: string): KeyEntry | undefined {
+    return this.byId.get(keyId);
   }
 
   aliasTargets(alias: string): KeyEntry[] {

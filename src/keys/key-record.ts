@@ -45,4 +45,6 @@ export interface KeyEntry {
   readonly source: 'token' | 'config';
   /** Revision of the token metadata object (0 for keys known only from the config file). */
   readonly revision: number;
+  /** Exact label of that metadata object, null for config-only keys. */
+  readonly label: string | null;
 }

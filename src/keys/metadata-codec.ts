@@ -1,16 +1,23 @@
 // The CKO_DATA form of key metadata. SoftHSM makes CKA_VALUE read-only, so an update writes a
-// new revision (label "qkms-key/<id>/<rev>") and then removes the old one; a reader keeps the
-// highest revision, so a crash between the two steps loses nothing.
+// new revision (label "qkms-key/<id>/<rev>.<nonce>") and then removes the old one by its exact
+// label; a reader keeps the highest revision (ties: the highest label, the same choice on every
+// replica), so a crash between the two steps loses nothing. The nonce keeps two replicas that
+// write the same revision at once from sharing a label, which a later clean-up would delete twice.
 
+import { randomBytes } from 'node:crypto';
 import { isKeySpec } from '../crypto/key-specs';
 import type { KeyLocator } from '../pkcs11/token-api';
 import type { KeyMetadataRecord } from './key-record';
 
 export const METADATA_APPLICATION = 'qkms';
-const LABEL = /^qkms-key\/([0-9a-f-]{36})\/(\d+)$/;
+const LABEL = /^qkms-key\/([0-9a-f-]{36})\/(\d+)(?:\.[0-9a-f]{8})?$/;
 
-export function metadataLabel(keyId: string, revision: number): string {
-  return `qkms-key/${keyId}/${revision}`;
+export function metadataLabel(
+  keyId: string,
+  revision: number,
+  nonce = randomBytes(4).toString('hex'),
+): string {
+  return `qkms-key/${keyId}/${revision}.${nonce}`;
 }
 
 export function parseMetadataLabel(label: string): { keyId: string; revision: number } | null {

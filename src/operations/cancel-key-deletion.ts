@@ -9,10 +9,12 @@ export const cancelKeyDeletion = defineOperation({
   input: { KeyId: KEY_ID },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
-    if (key.record.state !== 'PendingDeletion') {
-      throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
-    }
-    await ctx.store.update(key, ({ deletionDate: _gone, ...r }) => ({ ...r, state: 'Disabled' }));
+    await ctx.store.update(key.record.keyId, ({ deletionDate: _gone, ...r }, current) => {
+      if (r.state !== 'PendingDeletion') {
+        throw new KmsError('KMSInvalidStateException', `${current.arn} is not pending deletion.`);
+      }
+      return { ...r, state: 'Disabled' };
+    });
     return { KeyId: key.arn };
   },
 });

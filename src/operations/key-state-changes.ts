@@ -11,7 +11,11 @@ export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operat
     async handle(input, ctx) {
       const key = ctx.catalog.resolve(input.KeyId);
       assertNotPendingDeletion(key);
-      if (key.record.state !== state) await ctx.store.update(key, (r) => ({ ...r, state }));
+      if (key.record.state === state) return {};
+      await ctx.store.update(key.record.keyId, (r, current) => {
+        assertNotPendingDeletion(current);
+        return { ...r, state };
+      });
       return {};
     },
   });

@@ -15,7 +15,10 @@ export const scheduleKeyDeletion = defineOperation({
     assertNotPendingDeletion(key);
     const days = input.PendingWindowInDays ?? 30;
     const deletionDate = ctx.store.now() + days * DAY;
-    await ctx.store.update(key, (r) => ({ ...r, state: 'PendingDeletion', deletionDate }));
+    await ctx.store.update(key.record.keyId, (r, current) => {
+      assertNotPendingDeletion(current);
+      return { ...r, state: 'PendingDeletion', deletionDate };
+    });
     return {
       KeyId: key.arn,
       DeletionDate: deletionDate,

@@ -11,8 +11,10 @@ export const tagResource = defineOperation({
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertNotPendingDeletion(key);
-    const tags = mergeTags(key.record.tags, input.Tags);
-    await ctx.store.update(key, (r) => ({ ...r, tags }));
+    await ctx.store.update(key.record.keyId, (r, current) => {
+      assertNotPendingDeletion(current);
+      return { ...r, tags: mergeTags(r.tags, input.Tags) };
+    });
     return {};
   },
 });

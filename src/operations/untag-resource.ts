@@ -14,7 +14,10 @@ export const untagResource = defineOperation({
     const key = ctx.catalog.resolve(input.KeyId);
     assertNotPendingDeletion(key);
     const drop = new Set(input.TagKeys);
-    await ctx.store.update(key, (r) => ({ ...r, tags: r.tags.filter((t) => !drop.has(t.TagKey)) }));
+    await ctx.store.update(key.record.keyId, (r) => ({
+      ...r,
+      tags: r.tags.filter((t) => !drop.has(t.TagKey)),
+    }));
     return {};
   },
 });

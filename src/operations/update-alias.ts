@@ -1,10 +1,11 @@
-// UpdateAlias: points an existing alias at another key of the same key usage. The new owner is
-// written before the old one lets go, so the alias never resolves to nothing; a reader that
-// catches the instant in between sees two owners and answers a retryable internal error.
+// UpdateAlias: points an existing alias at another key of the same key usage. Both keys' new
+// revisions are written before either is installed, so this process never sees the alias on two
+// keys or on none. (Another replica can, for up to its refresh interval: docs/compatibility.md.)
 
 import { KmsError } from '../errors/kms-error';
 import { ALIAS_NAME, aliasOwner, aliasTarget, assertValidAliasName } from './alias-rules';
 import { KEY_ID } from './input-schema';
+import { assertNotPendingDeletion } from './key-use';
 import { defineOperation } from './operation';
 
 export const updateAlias = defineOperation({
@@ -21,16 +22,30 @@ export const updateAlias = defineOperation({
         `${target.arn} has key usage ${target.record.keyUsage} but the alias points at a key with key usage ${current.record.keyUsage}.`,
       );
     }
-    const alias = current.record.aliases.find((a) => a.name === input.AliasName);
+    const name = input.AliasName;
+    const alias = current.record.aliases.find((a) => a.name === name);
     const creationDate = alias?.creationDate ?? ctx.store.now();
-    await ctx.store.update(target, (r) => ({
-      ...r,
-      aliases: [...r.aliases, { name: input.AliasName, creationDate }],
-    }));
-    await ctx.store.update(current, (r) => ({
-      ...r,
-      aliases: r.aliases.filter((a) => a.name !== input.AliasName),
-    }));
+    await ctx.store.updateMany([
+      {
+        keyId: target.record.keyId,
+        change: (r, entry) => {
+          assertNotPendingDeletion(entry);
+          return { ...r, aliases: [...r.aliases, { name, creationDate }] };
+        },
+      },
+      {
+        keyId: current.record.keyId,
+        change: (r) => {
+          if (!r.aliases.some((a) => a.name === name)) {
+            throw new KmsError(
+              'NotFoundException',
+              `Alias '${ctx.catalog.aliasArn(name)}' is not found.`,
+            );
+          }
+          return { ...r, aliases: r.aliases.filter((a) => a.name !== name) };
+        },
+      },
+    ]);
     return {};
   },
 });

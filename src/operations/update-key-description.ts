@@ -10,7 +10,7 @@ export const updateKeyDescription = defineOperation({
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertNotPendingDeletion(key);
-    await ctx.store.update(key, (r) => ({ ...r, description: input.Description }));
+    await ctx.store.update(key.record.keyId, (r) => ({ ...r, description: input.Description }));
     return {};
   },
 });

@@ -37,6 +37,8 @@ const RULES: Readonly<Record<string, CkrRule>> = {
   CKR_PIN_LOCKED: { kms: 'KeyUnavailableException', fault: 'none' },
   // QKMS's own codes for failures on the PKCS#11 side that are not CKR values.
   QKMS_POOL_EXHAUSTED: { kms: 'ThrottlingException', fault: 'none' },
+  QKMS_DEADLINE_PASSED: { kms: 'DependencyTimeoutException', fault: 'none' },
+  QKMS_CLOSING: { kms: 'KeyUnavailableException', fault: 'none' },
   QKMS_TOKEN_NOT_FOUND: { kms: 'KeyUnavailableException', fault: 'device' },
   QKMS_NO_PRIVATE_KEY: { kms: 'KMSInvalidStateException', fault: 'none' },
   QKMS_NO_PUBLIC_KEY: { kms: 'KMSInvalidStateException', fault: 'none' },

@@ -86,6 +86,8 @@ export interface TokenRequest {
   readonly id: number;
   readonly method: TokenMethod;
   readonly args: unknown[];
+  /** Epoch ms after which the caller has given up: the token thread then does not start it. */
+  readonly deadline: number;
 }
 
 export type TokenReply =

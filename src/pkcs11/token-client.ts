@@ -90,7 +90,8 @@ export class TokenClient {
         );
       }, deadlineMs);
       this.pending.set(id, { resolve: resolvePromise, reject, timer });
-      this.worker.postMessage({ id, method, args } satisfies TokenRequest);
+      const request: TokenRequest = { id, method, args, deadline: Date.now() + deadlineMs };
+      this.worker.postMessage(request);
     });
   }
 

@@ -67,6 +67,7 @@ export class TokenHost implements TokenApi {
   private readonly handles = new Map<string, KeyHandles>();
   private inFlight = 0;
   private drained: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
 
   async open(options: OpenOptions): Promise<TokenDescription> {
     const p11 = new pkcs11js.PKCS11();
@@ -118,11 +119,17 @@ export class TokenHost implements TokenApi {
     }
   }
 
-  async close(): Promise<void> {
+  /** Refuses new work, waits for calls in flight, then finalises: never C_Finalize under a busy session. */
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
     const p11 = this.p11;
     if (!p11) return;
+    this.pool?.close(); // rejects waiters; busy sessions are closed as they come back
     if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
-    this.pool?.close();
     try {
       if (this.anchor) p11.C_CloseSession(this.anchor);
       p11.C_Finalize();
@@ -143,6 +150,7 @@ export class TokenHost implements TokenApi {
   private async withSession<T>(
     work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T,
   ): Promise<T> {
+    if (this.closing) throw new Error('QKMS_CLOSING: the token is shutting down');
     const p11 = this.module();
     const pool = this.pool as SessionPool;
     const session = await pool.acquire();

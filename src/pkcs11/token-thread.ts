@@ -11,6 +11,13 @@ const port = parentPort;
 if (!port) throw new Error('token-thread must run as a worker thread');
 
 port.on('message', (request: TokenRequest) => {
+  if (Date.now() > request.deadline) {
+    // Queued behind a stuck call until its caller gave up: running it now would do work
+    // (create a key, sign) that nobody will receive.
+    const failure = describeFailure(new Error('QKMS_DEADLINE_PASSED'), request.method);
+    port.postMessage({ id: request.id, ok: false, failure } satisfies TokenReply);
+    return;
+  }
   const method = host[request.method] as (...args: unknown[]) => Promise<unknown>;
   Promise.resolve()
     .then(() => method.apply(host, request.args))

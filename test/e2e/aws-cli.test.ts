@@ -140,6 +140,16 @@ it('lists every configuration problem at once and exits 1', async () => {
   );
 });
 
+it('stops with exit code 78 and the CKR name on a wrong PIN, so supervisors do not retry it', async () => {
+  const { QKMS_PIN_FILE: _file, ...env } = testTokenEnv();
+  const { code, output } = await runQkms(['serve'], { ...env, QKMS_PIN: 'not-the-pin' });
+  expect(code).toBe(78);
+  expect(output).toContain(
+    'login to token "qkms-test" failed with CKR_PIN_INCORRECT. QKMS never retries a PIN',
+  );
+  expect(output).not.toContain('not-the-pin');
+});
+
 it('exits 0 on SIGTERM after closing the token', async () => {
   expect(await daemon.stop()).toBe(0);
 });

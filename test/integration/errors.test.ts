@@ -2,6 +2,7 @@
 // class, asserting the exception name, the message and the HTTP status. The daemon must still
 // sign afterwards.
 
+import { request } from 'node:http';
 import {
   DescribeKeyCommand,
   DisabledException,
@@ -267,6 +268,38 @@ describe('validation', () => {
     const res = await postKms(t.gateway.url, 'TrentService.Sign', body);
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses requests addressed to a non-loopback host name (DNS rebinding) while unauthenticated', async () => {
+    const { port } = new URL(t.gateway.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            host: 'attacker.example',
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': 'TrentService.ListKeys',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({
+      __type: 'AccessDeniedException',
+      message:
+        'Without authentication QKMS only answers requests addressed to a loopback host name.',
+    });
   });
 
   it('sends the error type and a request id as headers', async () => {

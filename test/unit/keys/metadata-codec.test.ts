@@ -97,8 +97,12 @@ describe('metadata encoding', () => {
 });
 
 describe('metadata labels', () => {
-  it('names each revision qkms-key/<id>/<rev>', () => {
-    expect(metadataLabel(KEY, 7)).toBe(`qkms-key/${KEY}/7`);
+  it('names each revision qkms-key/<id>/<rev>.<nonce>', () => {
+    expect(metadataLabel(KEY, 7, '0a1b2c3d')).toBe(`qkms-key/${KEY}/7.0a1b2c3d`);
+  });
+
+  it('gives two writers of the same revision different labels', () => {
+    expect(metadataLabel(KEY, 2)).not.toBe(metadataLabel(KEY, 2));
   });
 
   it('parses its own labels back', () => {
@@ -113,6 +117,7 @@ describe('metadata labels', () => {
     ['a negative revision', `qkms-key/${KEY}/-1`],
     ['a short key id', 'qkms-key/1234/1'],
     ['trailing text', `qkms-key/${KEY}/1/extra`],
+    ['a malformed nonce', `qkms-key/${KEY}/1.xyz`],
     ['another prefix', `qkms-alias/${KEY}/1`],
   ])('refuses %s', (_what, label) => {
     expect(parseMetadataLabel(label)).toBeNull();
