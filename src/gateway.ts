@@ -84,6 +84,12 @@ function startupError(label: string, err: unknown): Error {
 export interface GatewayOptions {
   /** Clock in epoch seconds (tests move it to cross the deletion window). */
   readonly now?: () => number;
+  /** Runs after the catalog is loaded and before the API listens (e.g. `qkms dev` demo keys). */
+  readonly prepare?: (parts: {
+    catalog: KeyCatalog;
+    store: KeyStore;
+    capabilities: Capabilities;
+  }) => Promise<void>;
 }
 
 export async function startGateway(
@@ -109,6 +115,7 @@ export async function startGateway(
       readOnly: config.pkcs11.readOnly,
     });
     const store = new KeyStore(token, catalog, config.pkcs11.readOnly, options.now);
+
     const report = (problems: string[]) =>
       problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
     report((await catalog.load()).problems);
@@ -117,6 +124,7 @@ export async function startGateway(
       report(problems);
       await sweep(store, log);
     });
+    await options.prepare?.({ catalog, store, capabilities });
     const app = createApp({
       ctx: { catalog, store, token, capabilities, scope: config.arn },
       log,

@@ -24,8 +24,13 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   };
   const { config, pin } = loadConfig(undefined, env);
   const log = createLogger(config.log.level);
-  const gateway = await startGateway(config, pin, log);
-  const created = await ensureDemoKeys(gateway.catalog, gateway.store, gateway.capabilities);
+  let created: string[] = [];
+  // Demo keys exist before the API answers, so the first request after start-up finds them.
+  const gateway = await startGateway(config, pin, log, {
+    prepare: async ({ catalog, store, capabilities }) => {
+      created = await ensureDemoKeys(catalog, store, capabilities);
+    },
+  });
   const aliases = gateway.catalog.aliases().map((a) => a.name);
   console.log(`
 QKMS dev gateway on ${gateway.url}  (token "${DEV_TOKEN_LABEL}" in ${dev.dataDir})
