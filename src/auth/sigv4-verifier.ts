@@ -1,0 +1,183 @@
+// Verifies AWS Signature Version 4 on a request as the server sees it. Canonicalisation is
+// @smithy/signature-v4's (the code the AWS SDKs sign with); this file decides what is checked
+// before it: the Authorization header's shape, the credential scope, the signed headers that
+// must be there, the clock window, the payload hash computed from the body bytes, and a
+// constant-time comparison at the end. Nothing is signed for a request that fails here.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { KmsError } from '../errors/kms-error';
+
+export interface RequestParts {
+  readonly method: string;
+  /** Path as received (percent-encoded). */
+  readonly path: string;
+  /** Query string as received, without "?". */
+  readonly query: string;
+  /** Lower-case names; repeated headers joined with ",". */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export interface Credential {
+  readonly principal: string;
+  readonly secretAccessKey: string;
+}
+
+export interface VerifierOptions {
+  readonly service: string;
+  readonly region: string;
+  /** Headers that must be among SignedHeaders besides host (x-amz-target for KMS). */
+  readonly requiredSignedHeaders: readonly string[];
+  readonly lookup: (accessKeyId: string) => Credential | undefined;
+  /** Epoch ms. */
+  readonly now: () => number;
+}
+
+export interface Authenticated {
+  readonly principal: string;
+  readonly accessKeyId: string;
+}
+
+const SKEW_MS = 5 * 60 * 1000;
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+const incomplete = (message: string) => new KmsError('IncompleteSignatureException', message);
+const invalid = (message: string) => new KmsError('InvalidSignatureException', message);
+const unrecognized = () =>
+  new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
+interface ParsedAuthorization {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaders: string[];
+  readonly signature: string;
+}
+
+function parseAuthorization(header: string): ParsedAuthorization {
+  const space = header.indexOf(' ');
+  const algorithm = space === -1 ? header : header.slice(0, space);
+  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
+  const fields = new Map<string, string>();
+  for (const part of header.slice(space + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((f) => !fields.get(f));
+  if (missing.length > 0) {
+    throw incomplete(missing.map((f) => `Authorization header requires '${f}' parameter.`).join(' '));
+  }
+  const credential = (fields.get('Credential') as string).split('/');
+  if (credential.length !== 5 || credential[4] !== 'aws4_request' || !/^\d{8}$/.test(credential[1] ?? '')) {
+    throw incomplete(
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/aws4_request, got '${fields.get('Credential')}'.`,
+    );
+  }
+  const signature = fields.get('Signature') as string;
+  if (!/^[0-9a-f]{64}$/.test(signature)) throw incomplete('Signature must be 64 lower-case hexadecimal characters.');
+  const [accessKeyId, date, region, service] = credential as [string, string, string, string];
+  return {
+    accessKeyId,
+    date,
+    region,
+    service,
+    signedHeaders: (fields.get('SignedHeaders') as string).split(';'),
+    signature,
+  };
+}
+
+function parseAmzDate(value: string | undefined): number {
+  const m = AMZ_DATE.exec(value ?? '');
+  if (!m) throw incomplete("The request must carry an 'X-Amz-Date' header in the form YYYYMMDDTHHMMSSZ.");
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
+}
+
+const isoBasic = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+function decodeQuery(query: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (query === '') return out;
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = decodeURIComponent(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+export async function verifySigV4(parts: RequestParts, options: VerifierOptions): Promise<Authenticated> {
+  const header = parts.headers.authorization;
+  if (header === undefined) throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  const auth = parseAuthorization(header);
+  if (auth.service !== options.service) {
+    throw invalid(`Credential should be scoped to correct service: '${options.service}'.`);
+  }
+  if (auth.region !== options.region) throw invalid('Credential should be scoped to a valid region.');
+  const signed = new Set(auth.signedHeaders);
+  for (const required of ['host', ...options.requiredSignedHeaders]) {
+    if (!signed.has(required)) throw invalid(`'${required}' must be a 'SignedHeader' in the AWS Authorization.`);
+  }
+  for (const name of auth.signedHeaders) {
+    if (parts.headers[name] === undefined) throw invalid(`Signed header '${name}' is missing from the request.`);
+  }
+  const amzDate = parts.headers['x-amz-date'];
+  const signedAt = parseAmzDate(amzDate);
+  if (!signed.has('x-amz-date')) throw invalid("'x-amz-date' must be a 'SignedHeader' in the AWS Authorization.");
+  if (amzDate?.slice(0, 8) !== auth.date) {
+    throw invalid('Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.');
+  }
+  const now = options.now();
+  if (signedAt < now - SKEW_MS) {
+    throw invalid(`Signature expired: ${amzDate} is now earlier than ${isoBasic(now - SKEW_MS)} (${isoBasic(now)} - 5 min.)`);
+  }
+  if (signedAt > now + SKEW_MS) {
+    throw invalid(`Signature not yet current: ${amzDate} is still later than ${isoBasic(now + SKEW_MS)} (${isoBasic(now)} + 5 min.)`);
+  }
+  if (parts.headers['x-amz-security-token'] !== undefined) throw unrecognized();
+  const credential = options.lookup(auth.accessKeyId);
+  if (!credential) throw unrecognized();
+
+  // The payload hash always comes from the bytes received, never from a header.
+  const payloadHash = createHash('sha256').update(parts.body).digest('hex');
+  const declared = parts.headers['x-amz-content-sha256'];
+  if (declared !== undefined && declared !== payloadHash) {
+    throw invalid("The 'x-amz-content-sha256' header does not match the hash of the request body.");
+  }
+
+  const headers: Record<string, string> = {};
+  for (const name of auth.signedHeaders) headers[name] = parts.headers[name] as string;
+  const signer = new SignatureV4({
+    service: auth.service,
+    region: auth.region,
+    sha256: Sha256,
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: credential.secretAccessKey },
+    applyChecksum: false,
+  });
+  const [pathOnly] = parts.path.split('#');
+  const resigned = await signer.sign(
+    {
+      method: parts.method,
+      protocol: 'https:',
+      hostname: parts.headers.host ?? '',
+      path: decodeURIComponent(pathOnly ?? '/'),
+      query: decodeQuery(parts.query),
+      headers: { ...headers, 'x-amz-content-sha256': payloadHash },
+      body: parts.body,
+    },
+    { signingDate: new Date(signedAt), signableHeaders: signed, unsignableHeaders: new Set(['x-amz-content-sha256'].filter((h) => !signed.has(h))) },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1] ?? '';
+  const a = Buffer.from(expected, 'hex');
+  const b = Buffer.from(auth.signature, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid(SIGNATURE_MISMATCH);
+  return { principal: credential.principal, accessKeyId: auth.accessKeyId };
+}
