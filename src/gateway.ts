@@ -12,6 +12,8 @@ import { KeyStore } from './keys/key-store';
 import type { Logger } from './log/logger';
 import { TokenClient, tokenProxy } from './pkcs11/token-client';
 import { TokenError } from './pkcs11/token-error';
+import type { CredentialStore } from './auth/credential-store';
+import { verifySigV4, type RequestParts } from './auth/sigv4-verifier';
 import type { TokenApi, TokenDescription } from './pkcs11/token-api';
 
 export interface Gateway {
@@ -84,6 +86,8 @@ function startupError(label: string, err: unknown): Error {
 export interface GatewayOptions {
   /** Clock in epoch seconds (tests move it to cross the deletion window). */
   readonly now?: () => number;
+  /** Access keys for SigV4; required when auth.mode is sigv4. */
+  readonly credentials?: CredentialStore | null;
   /** Runs after the catalog is loaded and before the API listens (e.g. `qkms dev` demo keys). */
   readonly prepare?: (parts: {
     catalog: KeyCatalog;
@@ -125,11 +129,13 @@ export async function startGateway(
       await sweep(store, log);
     });
     await options.prepare?.({ catalog, store, capabilities });
+    const authenticator = sigv4Authenticator(config, options.credentials ?? null);
     const app = createApp({
       ctx: { catalog, store, token, capabilities, scope: config.arn },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
-      loopbackHostsOnly: true,
+      loopbackHostsOnly: config.auth.mode === 'none',
+      ...(authenticator ? { authenticate: authenticator } : {}),
     });
     const server = createServer(app);
     await listen(server, config.listen.host, config.listen.port);
@@ -152,6 +158,19 @@ export async function startGateway(
     await client.shutdown().catch(() => undefined);
     throw err;
   }
+}
+
+function sigv4Authenticator(config: QkmsConfig, credentials: CredentialStore | null) {
+  if (config.auth.mode === 'none') return null;
+  if (!credentials) throw new StartupError('auth.mode is sigv4 but no credentials were loaded', 78);
+  const options = {
+    service: 'kms',
+    region: config.arn.region,
+    requiredSignedHeaders: ['x-amz-target'],
+    lookup: (id: string) => credentials.lookup(id),
+    now: () => Date.now(),
+  };
+  return (parts: RequestParts) => verifySigV4(parts, options);
 }
 
 /** Runs the deletion sweeper; a failure is logged and retried at the next refresh. */

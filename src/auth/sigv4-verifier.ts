@@ -49,7 +49,10 @@ const SIGNATURE_MISMATCH =
 const incomplete = (message: string) => new KmsError('IncompleteSignatureException', message);
 const invalid = (message: string) => new KmsError('InvalidSignatureException', message);
 const unrecognized = () =>
-  new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  new KmsError(
+    'UnrecognizedClientException',
+    'The security token included in the request is invalid.',
+  );
 
 interface ParsedAuthorization {
   readonly accessKeyId: string;
@@ -71,16 +74,23 @@ function parseAuthorization(header: string): ParsedAuthorization {
   }
   const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((f) => !fields.get(f));
   if (missing.length > 0) {
-    throw incomplete(missing.map((f) => `Authorization header requires '${f}' parameter.`).join(' '));
+    throw incomplete(
+      missing.map((f) => `Authorization header requires '${f}' parameter.`).join(' '),
+    );
   }
   const credential = (fields.get('Credential') as string).split('/');
-  if (credential.length !== 5 || credential[4] !== 'aws4_request' || !/^\d{8}$/.test(credential[1] ?? '')) {
+  if (
+    credential.length !== 5 ||
+    credential[4] !== 'aws4_request' ||
+    !/^\d{8}$/.test(credential[1] ?? '')
+  ) {
     throw incomplete(
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/aws4_request, got '${fields.get('Credential')}'.`,
     );
   }
   const signature = fields.get('Signature') as string;
-  if (!/^[0-9a-f]{64}$/.test(signature)) throw incomplete('Signature must be 64 lower-case hexadecimal characters.');
+  if (!/^[0-9a-f]{64}$/.test(signature))
+    throw incomplete('Signature must be 64 lower-case hexadecimal characters.');
   const [accessKeyId, date, region, service] = credential as [string, string, string, string];
   return {
     accessKeyId,
@@ -94,12 +104,17 @@ function parseAuthorization(header: string): ParsedAuthorization {
 
 function parseAmzDate(value: string | undefined): number {
   const m = AMZ_DATE.exec(value ?? '');
-  if (!m) throw incomplete("The request must carry an 'X-Amz-Date' header in the form YYYYMMDDTHHMMSSZ.");
+  if (!m)
+    throw incomplete("The request must carry an 'X-Amz-Date' header in the form YYYYMMDDTHHMMSSZ.");
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
 }
 
-const isoBasic = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const isoBasic = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 function decodeQuery(query: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -114,33 +129,47 @@ function decodeQuery(query: string): Record<string, string | string[]> {
   return out;
 }
 
-export async function verifySigV4(parts: RequestParts, options: VerifierOptions): Promise<Authenticated> {
+export async function verifySigV4(
+  parts: RequestParts,
+  options: VerifierOptions,
+): Promise<Authenticated> {
   const header = parts.headers.authorization;
-  if (header === undefined) throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (header === undefined)
+    throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const auth = parseAuthorization(header);
   if (auth.service !== options.service) {
     throw invalid(`Credential should be scoped to correct service: '${options.service}'.`);
   }
-  if (auth.region !== options.region) throw invalid('Credential should be scoped to a valid region.');
+  if (auth.region !== options.region)
+    throw invalid('Credential should be scoped to a valid region.');
   const signed = new Set(auth.signedHeaders);
   for (const required of ['host', ...options.requiredSignedHeaders]) {
-    if (!signed.has(required)) throw invalid(`'${required}' must be a 'SignedHeader' in the AWS Authorization.`);
+    if (!signed.has(required))
+      throw invalid(`'${required}' must be a 'SignedHeader' in the AWS Authorization.`);
   }
   for (const name of auth.signedHeaders) {
-    if (parts.headers[name] === undefined) throw invalid(`Signed header '${name}' is missing from the request.`);
+    if (parts.headers[name] === undefined)
+      throw invalid(`Signed header '${name}' is missing from the request.`);
   }
   const amzDate = parts.headers['x-amz-date'];
   const signedAt = parseAmzDate(amzDate);
-  if (!signed.has('x-amz-date')) throw invalid("'x-amz-date' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!signed.has('x-amz-date'))
+    throw invalid("'x-amz-date' must be a 'SignedHeader' in the AWS Authorization.");
   if (amzDate?.slice(0, 8) !== auth.date) {
-    throw invalid('Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.');
+    throw invalid(
+      'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.',
+    );
   }
   const now = options.now();
   if (signedAt < now - SKEW_MS) {
-    throw invalid(`Signature expired: ${amzDate} is now earlier than ${isoBasic(now - SKEW_MS)} (${isoBasic(now)} - 5 min.)`);
+    throw invalid(
+      `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - SKEW_MS)} (${isoBasic(now)} - 5 min.)`,
+    );
   }
   if (signedAt > now + SKEW_MS) {
-    throw invalid(`Signature not yet current: ${amzDate} is still later than ${isoBasic(now + SKEW_MS)} (${isoBasic(now)} + 5 min.)`);
+    throw invalid(
+      `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + SKEW_MS)} (${isoBasic(now)} + 5 min.)`,
+    );
   }
   if (parts.headers['x-amz-security-token'] !== undefined) throw unrecognized();
   const credential = options.lookup(auth.accessKeyId);
@@ -173,9 +202,14 @@ export async function verifySigV4(parts: RequestParts, options: VerifierOptions)
       headers: { ...headers, 'x-amz-content-sha256': payloadHash },
       body: parts.body,
     },
-    { signingDate: new Date(signedAt), signableHeaders: signed, unsignableHeaders: new Set(['x-amz-content-sha256'].filter((h) => !signed.has(h))) },
+    {
+      signingDate: new Date(signedAt),
+      signableHeaders: signed,
+      unsignableHeaders: new Set(['x-amz-content-sha256'].filter((h) => !signed.has(h))),
+    },
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1] ?? '';
+  const expected =
+    /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization ?? ''))?.[1] ?? '';
   const a = Buffer.from(expected, 'hex');
   const b = Buffer.from(auth.signature, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid(SIGNATURE_MISMATCH);

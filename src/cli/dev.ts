@@ -1,19 +1,21 @@
-// `qkms dev`: the zero-configuration profile for local use and tests.
+// `qkms dev`: the zero-configuration profile for local use and tests: a SoftHSM token with demo
+// keys and a generated SigV4 credential pair, in a local data directory.
 
 import { loadConfig } from '../config/load';
-import { startGateway } from '../gateway';
 import { createLogger } from '../log/logger';
 import {
   DEV_TOKEN_LABEL,
   demoAlias,
   ensureDemoKeys,
+  prepareDevCredentials,
   prepareDevToken,
   SOFTHSM_MODULE,
 } from './dev-token';
-import { waitForShutdown } from './serve';
+import { startConfigured, waitForShutdown } from './serve';
 
 export async function runDev(dataDir: string, port: number): Promise<number> {
   const dev = prepareDevToken(dataDir);
+  const creds = prepareDevCredentials(dev.dataDir);
   const env = {
     ...process.env,
     QKMS_TOKEN_LABEL: DEV_TOKEN_LABEL,
@@ -21,12 +23,14 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
     QKMS_PKCS11_MODULE: process.env.QKMS_PKCS11_MODULE ?? SOFTHSM_MODULE,
     QKMS_LISTEN_HOST: '127.0.0.1',
     QKMS_LISTEN_PORT: String(port),
+    QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
+    QKMS_CREDENTIALS_FILE: creds.credentialsFile,
   };
-  const { config, pin } = loadConfig(undefined, env);
-  const log = createLogger(config.log.level);
+  const loaded = loadConfig(undefined, env);
+  const log = createLogger(loaded.config.log.level);
   let created: string[] = [];
   // Demo keys exist before the API answers, so the first request after start-up finds them.
-  const gateway = await startGateway(config, pin, log, {
+  const gateway = await startConfigured(loaded, log, {
     prepare: async ({ catalog, store, capabilities }) => {
       created = await ensureDemoKeys(catalog, store, capabilities);
     },
@@ -34,12 +38,11 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   const aliases = gateway.catalog.aliases().map((a) => a.name);
   console.log(`
 QKMS dev gateway on ${gateway.url}  (token "${DEV_TOKEN_LABEL}" in ${dev.dataDir})
-NO AUTHENTICATION: it listens on 127.0.0.1 only. Any credentials work for the AWS CLI/SDK.
 ${created.length > 0 ? `Created demo keys: ${created.join(', ')}\n` : ''}Aliases: ${aliases.join(', ')}
 
-Try:
-  AWS_ACCESS_KEY_ID=dev AWS_SECRET_ACCESS_KEY=dev AWS_DEFAULT_REGION=${config.arn.region} \\
-    aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
+Requests must be signed (SigV4) with the dev credentials in ${creds.awsCredentialsFile}:
+  export AWS_SHARED_CREDENTIALS_FILE=${creds.awsCredentialsFile} AWS_PROFILE=qkms-dev AWS_DEFAULT_REGION=${loaded.config.arn.region}
+  aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
     --message fileb://<(printf hello) --message-type RAW --signing-algorithm ECDSA_SHA_256
 `);
   return waitForShutdown(gateway, log);

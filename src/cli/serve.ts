@@ -1,18 +1,22 @@
 // `qkms serve`: start the gateway and run until SIGTERM/SIGINT, then drain and exit 0.
+// SIGHUP re-reads the credentials file (it is also re-read when it changes).
 
 import { isIP } from 'node:net';
+import type { CredentialStore } from '../auth/credential-store';
 import type { LoadedConfig } from '../config/load';
 import { ConfigError } from '../config/load';
-import { startGateway, type Gateway } from '../gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../gateway';
 import { createLogger, type Logger } from '../log/logger';
 
-/** Until SigV4 authentication exists, the API may only be reachable from this machine. */
-export function assertLoopback(host: string): void {
-  const loopback =
-    host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-  if (!loopback) {
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** Without authentication the API may only be reachable from this machine. */
+export function assertLoopbackWithoutAuth(host: string): void {
+  if (!isLoopback(host)) {
     throw new ConfigError([
-      `listen.host ${host} is not a loopback address: this version of QKMS has no authentication yet and serves loopback only`,
+      `listen.host ${host} is not a loopback address: auth.mode none is allowed only on loopback (use auth.mode sigv4)`,
     ]);
   }
 }
@@ -34,10 +38,48 @@ export function waitForShutdown(gateway: Gateway, log: Logger): Promise<number> 
   });
 }
 
-export async function runServe({ config, pin }: LoadedConfig): Promise<number> {
-  assertLoopback(config.listen.host);
-  const log = createLogger(config.log.level);
-  const gateway = await startGateway(config, pin, log);
-  log.warn({ url: gateway.url }, 'QKMS is listening WITHOUT authentication (loopback only)');
+/** Wires credential reloading to SIGHUP and to changes of the credentials file. */
+export function reloadCredentialsOnChange(credentials: CredentialStore, log: Logger): void {
+  const report = (result: ReturnType<CredentialStore['reload']>) => {
+    if (result.ok) log.info({ keys: result.keys }, 'credentials reloaded');
+    else
+      log.error(
+        { problems: result.problems },
+        'credentials NOT reloaded: the previous ones stay in force',
+      );
+  };
+  process.on('SIGHUP', () => report(credentials.reload()));
+  credentials.watch(report);
+}
+
+export async function startConfigured(
+  loaded: LoadedConfig,
+  log: Logger,
+  extra: GatewayOptions = {},
+): Promise<Gateway> {
+  const { config, pin, credentials } = loaded;
+  if (config.auth.mode === 'none') assertLoopbackWithoutAuth(config.listen.host);
+  const gateway = await startGateway(config, pin, log, { ...extra, credentials });
+  if (config.auth.mode === 'none') {
+    log.warn(
+      { url: gateway.url },
+      'QKMS is listening WITHOUT authentication (auth.mode none, loopback only)',
+    );
+  } else {
+    if (credentials) reloadCredentialsOnChange(credentials, log);
+    if (!isLoopback(config.listen.host)) {
+      log.warn(
+        { url: gateway.url },
+        'the API is not on loopback and has no TLS yet: put it behind a TLS terminator',
+      );
+    }
+  }
+  return gateway;
+}
+
+export async function runServe(loaded: LoadedConfig): Promise<number> {
+  const log = createLogger(loaded.config.log.level);
+  const gateway = await startConfigured(loaded, log);
+  log.info({ url: gateway.url, auth: loaded.config.auth.mode }, 'QKMS is serving');
   return waitForShutdown(gateway, log);
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_FIELDS, type AdoptedKeyConfig, type FieldSpec, type QkmsConfig } from './schema';
 import { Secret } from './secret';
+import { CredentialStore, CredentialsError } from '../auth/credential-store';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -15,6 +16,8 @@ export class ConfigError extends Error {
 export interface LoadedConfig {
   readonly config: QkmsConfig;
   readonly pin: Secret;
+  /** Present when auth.mode is sigv4. */
+  readonly credentials: CredentialStore | null;
 }
 
 type Tree = Record<string, unknown>;
@@ -179,6 +182,31 @@ function readPin(env: NodeJS.ProcessEnv, pinFile: string | undefined, problems: 
   return new Secret('');
 }
 
+function readCredentials(
+  env: NodeJS.ProcessEnv,
+  file: string | undefined,
+  problems: string[],
+): CredentialStore | null {
+  try {
+    if (env.QKMS_CREDENTIALS) {
+      const text = env.QKMS_CREDENTIALS;
+      return new CredentialStore(() => text);
+    }
+    if (file) return CredentialStore.fromFile(file);
+    problems.push(
+      'auth.mode is sigv4 but no credentials are configured: set auth.credentialsFile (QKMS_CREDENTIALS_FILE) or QKMS_CREDENTIALS',
+    );
+  } catch (err) {
+    if (err instanceof CredentialsError)
+      problems.push(...err.problems.map((p) => `credentials: ${p}`));
+    else
+      problems.push(
+        `cannot read the credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+  }
+  return null;
+}
+
 /** Parses and validates a configuration; throws ConfigError listing every problem. */
 export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
   const problems: string[] = [];
@@ -201,7 +229,7 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : lookup(tree, field.path);
     if (raw === undefined || raw === null) {
       if (field.default !== undefined) assign(out, field.path, field.default);
-      else if (field.path !== 'pkcs11.pinFile')
+      else if (!field.optional)
         problems.push(`${field.path} is required (or set ${field.env})`);
       continue;
     }
@@ -214,8 +242,12 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
   if (!/^\d{12}$/.test(String(lookup(out, 'arn.account'))))
     problems.push('arn.account must be twelve digits');
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
+  const credentials =
+    config.auth?.mode === 'sigv4'
+      ? readCredentials(env, config.auth.credentialsFile, problems)
+      : null;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config: Object.freeze(config), pin };
+  return { config: Object.freeze(config), pin, credentials };
 }
 
 export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {

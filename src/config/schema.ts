@@ -12,17 +12,35 @@ export interface FieldSpec {
   readonly values?: readonly string[];
   readonly min?: number;
   readonly max?: number;
+  /** May be left unset even though it has no default. */
+  readonly optional?: boolean;
   readonly description: string;
 }
 
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
   {
+    path: 'auth.mode',
+    env: 'QKMS_AUTH_MODE',
+    type: 'enum',
+    default: 'sigv4',
+    values: ['sigv4', 'none'],
+    description:
+      'sigv4: every API request must carry a valid AWS Signature Version 4 from a configured access key. none: no authentication, allowed only with a loopback listen.host (a sidecar next to its application) and logged loudly.',
+  },
+  {
+    path: 'auth.credentialsFile',
+    env: 'QKMS_CREDENTIALS_FILE',
+    type: 'string',
+    optional: true,
+    description:
+      'YAML/JSON file mapping principals to access keys (see below); re-read when it changes and on SIGHUP. Alternatively put the document itself in QKMS_CREDENTIALS.',
+  },
+  {
     path: 'listen.host',
     env: 'QKMS_LISTEN_HOST',
     type: 'string',
     default: '127.0.0.1',
-    description:
-      'Address the KMS API listens on. Until SigV4 authentication exists QKMS refuses anything but a loopback address.',
+    description: 'Address the KMS API listens on. A non-loopback address needs auth.mode sigv4.',
   },
   {
     path: 'listen.port',
@@ -51,6 +69,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     path: 'pkcs11.pinFile',
     env: 'QKMS_PIN_FILE',
     type: 'string',
+    optional: true,
     description:
       'File holding the token user PIN (first line). Alternatively set QKMS_PIN. The PIN itself is never read from the YAML file.',
   },
@@ -152,6 +171,7 @@ export interface AdoptedKeyConfig {
 }
 
 export interface QkmsConfig {
+  readonly auth: { readonly mode: 'sigv4' | 'none'; readonly credentialsFile?: string };
   readonly listen: { readonly host: string; readonly port: number };
   readonly pkcs11: {
     readonly module: string;

@@ -8,6 +8,7 @@ import { KmsError, toKmsError } from '../errors/kms-error';
 import type { Logger } from '../log/logger';
 import type { OperationContext } from '../operations/operation';
 import { NOT_SERVED, OPERATIONS } from '../operations/registry';
+import type { Authenticated, RequestParts } from '../auth/sigv4-verifier';
 import { parseInput } from './parse-input';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
 
@@ -20,6 +21,25 @@ export interface KmsHandlerOptions {
   readonly maxBodyBytes: number;
   /** Refuse Host headers that are not loopback names (on while there is no authentication). */
   readonly loopbackHostsOnly: boolean;
+  /** Checks the request's SigV4 signature; absent when auth.mode is none. */
+  readonly authenticate?: (parts: RequestParts) => Promise<Authenticated>;
+}
+
+/** The request as the signature covers it: method, raw path and query, headers, body bytes. */
+function requestParts(req: IncomingMessage, body: Buffer): RequestParts {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) headers[name] = values.join(',');
+  }
+  return {
+    method: req.method ?? 'POST',
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers,
+    body,
+  };
 }
 
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
@@ -49,6 +69,9 @@ export function kmsHandler(options: KmsHandlerOptions) {
     const requestId = randomUUID();
     let operation = 'unknown';
     try {
+      // Nothing about the request is acted on before its signature checks out.
+      const raw = await readBody(req, options.maxBodyBytes);
+      if (options.authenticate) await options.authenticate(requestParts(req, raw));
       if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
         // its requests carry the attacker's host name, never a loopback one.
@@ -67,7 +90,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
           `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`,
         );
       }
-      const body = parseJsonObject(await readBody(req, options.maxBodyBytes));
+      const body = parseJsonObject(raw);
       const output = await op.handle(parseInput(op.input, body) as never, options.ctx);
       sendJson(res, 200, serializeOutput(output), requestId);
     } catch (err) {

@@ -121,7 +121,9 @@ it('refuses to listen beyond loopback while it has no authentication', async () 
     QKMS_LISTEN_HOST: '0.0.0.0',
   });
   expect(code).toBe(1);
-  expect(output).toContain('listen.host 0.0.0.0 is not a loopback address');
+  expect(output).toContain(
+    'listen.host 0.0.0.0 is not a loopback address: auth.mode none is allowed only on loopback',
+  );
 });
 
 it('lists every configuration problem at once and exits 1', async () => {

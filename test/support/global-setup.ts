@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
     QKMS_TOKEN_LABEL: TEST_TOKEN_LABEL,
     QKMS_PIN_FILE: dev.pinFile,
     QKMS_LISTEN_PORT: '0',
+    QKMS_AUTH_MODE: 'none',
   });
   const gateway = await startGateway(config, pin, createLogger('silent'));
   try {

@@ -19,6 +19,8 @@ export function testTokenEnv(): Record<string, string> {
     QKMS_PIN_FILE: pinFile,
     QKMS_LISTEN_HOST: '127.0.0.1',
     QKMS_LISTEN_PORT: '0',
+    // Most tests are about KMS semantics, not authentication: auth.test.ts turns SigV4 on.
+    QKMS_AUTH_MODE: 'none',
   };
 }
 
@@ -30,7 +32,12 @@ export interface TestGateway {
 
 /** Starts QKMS in this process on the test token, with a real @aws-sdk/client-kms pointed at it. */
 export async function startTestGateway(
-  options: { keys?: AdoptedKeyConfig[]; env?: Record<string, string>; now?: () => number } = {},
+  options: {
+    keys?: AdoptedKeyConfig[];
+    env?: Record<string, string>;
+    now?: () => number;
+    clientCredentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
 ): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
   process.env.SOFTHSM2_CONF = env.SOFTHSM2_CONF;
@@ -39,17 +46,15 @@ export async function startTestGateway(
         keys: options.keys.map(({ idHex, ...k }) => ({ ...k, ...(idHex ? { id: idHex } : {}) })),
       })
     : undefined;
-  const { config, pin } = loadConfig(keysYaml, env);
-  const gateway = await startGateway(
-    config,
-    pin,
-    createLogger('silent'),
-    options.now ? { now: options.now } : {},
-  );
+  const { config, pin, credentials } = loadConfig(keysYaml, env);
+  const gateway = await startGateway(config, pin, createLogger('silent'), {
+    credentials,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const kms = new KMSClient({
     endpoint: gateway.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: options.clientCredentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
   return {

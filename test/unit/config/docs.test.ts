@@ -23,7 +23,11 @@ describe('docs/configuration.md', () => {
 describe('example configurations in config/', () => {
   it.each(['softhsm.yaml', 'production.example.yaml'])('%s passes the schema', (file) => {
     const text = readFileSync(join(__dirname, '../../../config', file), 'utf8');
-    const loaded = loadConfig(text, { QKMS_PIN: 'example-pin' });
+    const loaded = loadConfig(text, {
+      QKMS_PIN: 'example-pin',
+      QKMS_CREDENTIALS:
+        'principals:\n  app:\n    - accessKeyId: QKMSEXAMPLEKEY01\n      secretAccessKey: example-secret-0123\n',
+    });
     expect(loaded.config.pkcs11.tokenLabel.length).toBeGreaterThan(0);
   });
 });

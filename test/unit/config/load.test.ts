@@ -6,7 +6,9 @@ import { ConfigError, loadConfig, loadConfigFile } from '../../../src/config/loa
 import { CONFIG_FIELDS } from '../../../src/config/schema';
 
 const PIN = 'pin-7f3a9c-SECRET';
-const BASE_ENV = { QKMS_PIN: PIN, QKMS_TOKEN_LABEL: 'qkms-test' };
+const CREDENTIALS =
+  'principals:\n  app:\n    - accessKeyId: QKMSTESTKEY00001\n      secretAccessKey: test-secret-0123456789\n';
+const BASE_ENV = { QKMS_PIN: PIN, QKMS_TOKEN_LABEL: 'qkms-test', QKMS_CREDENTIALS: CREDENTIALS };
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -22,6 +24,7 @@ describe('loadConfig defaults', () => {
   it('fills every optional setting with its default', () => {
     const { config } = loadConfig(undefined, BASE_ENV);
     expect(config).toEqual({
+      auth: { mode: 'sigv4' },
       listen: { host: '127.0.0.1', port: 8080 },
       pkcs11: {
         module: '/usr/lib/softhsm/libsofthsm2.so',
@@ -66,7 +69,7 @@ describe('loadConfig sources', () => {
   ].join('\n');
 
   it('reads settings from YAML', () => {
-    const { config } = loadConfig(yaml, { QKMS_PIN: PIN });
+    const { config } = loadConfig(yaml, { QKMS_AUTH_MODE: 'none', QKMS_PIN: PIN });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000 });
     expect(config.pkcs11.tokenLabel).toBe('from-yaml');
     expect(config.pkcs11.sessions).toBe(4);
@@ -77,6 +80,7 @@ describe('loadConfig sources', () => {
 
   it('lets environment variables win over YAML, coercing their text', () => {
     const { config } = loadConfig(yaml, {
+      QKMS_AUTH_MODE: 'none',
       QKMS_PIN: PIN,
       QKMS_LISTEN_PORT: '7000',
       QKMS_TOKEN_LABEL: 'from-env',
@@ -93,7 +97,10 @@ describe('loadConfig sources', () => {
   });
 
   it('ignores an empty environment variable', () => {
-    expect(loadConfig(yaml, { QKMS_PIN: PIN, QKMS_LISTEN_PORT: '' }).config.listen.port).toBe(9000);
+    expect(
+      loadConfig(yaml, { QKMS_AUTH_MODE: 'none', QKMS_PIN: PIN, QKMS_LISTEN_PORT: '' }).config
+        .listen.port,
+    ).toBe(9000);
   });
 
   it('has an environment variable for every setting, each one distinct', () => {
@@ -116,7 +123,7 @@ describe('loadConfig problems', () => {
       '  level: loud',
       'extra: 1',
     ].join('\n');
-    const problems = problemsOf(() => loadConfig(yaml, {}));
+    const problems = problemsOf(() => loadConfig(yaml, { QKMS_AUTH_MODE: 'none' }));
     expect([...problems].sort()).toEqual(
       [
         'unknown setting listen.colour',
@@ -133,7 +140,7 @@ describe('loadConfig problems', () => {
 
   it('puts every problem in the error message, one per line', () => {
     try {
-      loadConfig('bogus: 1', {});
+      loadConfig('bogus: 1', { QKMS_AUTH_MODE: 'none' });
       throw new Error('expected a ConfigError');
     } catch (err) {
       expect((err as Error).message).toBe(
@@ -153,16 +160,28 @@ describe('loadConfig problems', () => {
 
   it('names the environment variable when an env value is bad', () => {
     expect(
-      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '80x' })),
+      problemsOf(() =>
+        loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '80x' }),
+      ),
     ).toEqual(['QKMS_LISTEN_PORT must be an integer']);
     expect(
-      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '70000' })),
+      problemsOf(() =>
+        loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '70000' }),
+      ),
     ).toEqual(['QKMS_LISTEN_PORT must be between 0 and 65535 (got 70000)']);
     expect(
-      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_PKCS11_READ_ONLY: 'yes' })),
+      problemsOf(() =>
+        loadConfig(undefined, {
+          QKMS_AUTH_MODE: 'none',
+          ...BASE_ENV,
+          QKMS_PKCS11_READ_ONLY: 'yes',
+        }),
+      ),
     ).toEqual(['QKMS_PKCS11_READ_ONLY must be true or false']);
     expect(
-      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LOG_LEVEL: 'verbose' })),
+      problemsOf(() =>
+        loadConfig(undefined, { ...BASE_ENV, QKMS_LOG_LEVEL: 'verbose' }),
+      ),
     ).toEqual(['QKMS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']);
   });
 
@@ -190,9 +209,11 @@ describe('loadConfig problems', () => {
   });
 
   it('refuses an account id that is not twelve digits', () => {
-    expect(problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_ACCOUNT: '12345' }))).toEqual(
-      ['arn.account must be twelve digits'],
-    );
+    expect(
+      problemsOf(() =>
+        loadConfig(undefined, { ...BASE_ENV, QKMS_ACCOUNT: '12345' }),
+      ),
+    ).toEqual(['arn.account must be twelve digits']);
   });
 
   it('refuses a YAML document that is not a mapping', () => {
@@ -228,7 +249,10 @@ describe('the token PIN', () => {
   it('comes from the first line of the pin file named in YAML', () => {
     const file = join(dir, 'pin');
     writeFileSync(file, `${PIN}\nsecond line\n`);
-    const { pin, config } = loadConfig(`pkcs11:\n  pinFile: ${file}\n`, { QKMS_TOKEN_LABEL: 't' });
+    const { pin, config } = loadConfig(`pkcs11:\n  pinFile: ${file}\n`, {
+      QKMS_AUTH_MODE: 'none',
+      QKMS_TOKEN_LABEL: 't',
+    });
     expect(pin.reveal()).toBe(PIN);
     expect(config.pkcs11.pinFile).toBe(file);
   });
@@ -236,29 +260,51 @@ describe('the token PIN', () => {
   it('comes from the pin file named by QKMS_PIN_FILE, CRLF line ends included', () => {
     const file = join(dir, 'pin.txt');
     writeFileSync(file, `${PIN}\r\n`);
-    expect(loadConfig(undefined, { QKMS_TOKEN_LABEL: 't', QKMS_PIN_FILE: file }).pin.reveal()).toBe(
-      PIN,
-    );
+    expect(
+      loadConfig(undefined, {
+        QKMS_AUTH_MODE: 'none',
+        QKMS_TOKEN_LABEL: 't',
+        QKMS_PIN_FILE: file,
+      }).pin.reveal(),
+    ).toBe(PIN);
   });
 
   it('prefers QKMS_PIN over a pin file', () => {
     const file = join(dir, 'pin');
     writeFileSync(file, 'from-file\n');
-    expect(loadConfig(undefined, { ...BASE_ENV, QKMS_PIN_FILE: file }).pin.reveal()).toBe(PIN);
+    expect(
+      loadConfig(undefined, {
+        QKMS_AUTH_MODE: 'none',
+        ...BASE_ENV,
+        QKMS_PIN_FILE: file,
+      }).pin.reveal(),
+    ).toBe(PIN);
   });
 
   it('refuses an empty pin file', () => {
     const file = join(dir, 'empty');
     writeFileSync(file, '\n');
     expect(
-      problemsOf(() => loadConfig(undefined, { QKMS_TOKEN_LABEL: 't', QKMS_PIN_FILE: file })),
+      problemsOf(() =>
+        loadConfig(undefined, {
+          QKMS_AUTH_MODE: 'none',
+          QKMS_TOKEN_LABEL: 't',
+          QKMS_PIN_FILE: file,
+        }),
+      ),
     ).toEqual([`the PIN file ${file} is empty`]);
   });
 
   it('refuses an unreadable pin file by its error code, not its content', () => {
     const file = join(dir, 'missing');
     expect(
-      problemsOf(() => loadConfig(undefined, { QKMS_TOKEN_LABEL: 't', QKMS_PIN_FILE: file })),
+      problemsOf(() =>
+        loadConfig(undefined, {
+          QKMS_AUTH_MODE: 'none',
+          QKMS_TOKEN_LABEL: 't',
+          QKMS_PIN_FILE: file,
+        }),
+      ),
     ).toEqual([`cannot read the PIN file ${file}: ENOENT`]);
   });
 
@@ -278,14 +324,18 @@ describe('the token PIN', () => {
   it('never shows up from a pin file either', () => {
     const file = join(dir, 'pin');
     writeFileSync(file, `${PIN}\n`);
-    const loaded = loadConfig(undefined, { QKMS_TOKEN_LABEL: 't', QKMS_PIN_FILE: file });
+    const loaded = loadConfig(undefined, {
+      QKMS_AUTH_MODE: 'none',
+      QKMS_TOKEN_LABEL: 't',
+      QKMS_PIN_FILE: file,
+    });
     expect(JSON.stringify(loaded)).not.toContain(PIN);
     expect(inspect(loaded, { depth: 10, showHidden: true })).not.toContain(PIN);
   });
 
   it('does not appear in the problems of an otherwise bad configuration', () => {
     try {
-      loadConfig('bogus: 1\n', { QKMS_PIN: PIN });
+      loadConfig('bogus: 1\n', { QKMS_AUTH_MODE: 'none', QKMS_PIN: PIN });
       throw new Error('expected a ConfigError');
     } catch (err) {
       expect((err as Error).message).not.toContain(PIN);
@@ -387,5 +437,38 @@ describe('adopted keys', () => {
     expect(problemsOf(() => loadConfig('keys:\n  a: 1\n', BASE_ENV))).toEqual([
       'keys must be a list',
     ]);
+  });
+});
+
+describe('credentials', () => {
+  it('loads SigV4 credentials from QKMS_CREDENTIALS when auth.mode is sigv4', () => {
+    const { credentials } = loadConfig(undefined, BASE_ENV);
+    expect(credentials?.lookup('QKMSTESTKEY00001')).toEqual({
+      principal: 'app',
+      secretAccessKey: 'test-secret-0123456789',
+    });
+  });
+
+  it('needs credentials for sigv4 and none for auth.mode none', () => {
+    const { QKMS_CREDENTIALS: _c, ...env } = BASE_ENV;
+    expect(problemsOf(() => loadConfig(undefined, env))).toEqual([
+      'auth.mode is sigv4 but no credentials are configured: set auth.credentialsFile (QKMS_CREDENTIALS_FILE) or QKMS_CREDENTIALS',
+    ]);
+    expect(
+      loadConfig(undefined, { ...env, QKMS_AUTH_MODE: 'none' }).credentials,
+    ).toBeNull();
+  });
+
+  it('reports bad credentials without repeating any secret', () => {
+    const doc =
+      'principals:\n  app:\n    - accessKeyId: short\n      secretAccessKey: s3cr3t-value-here\n    - accessKeyId: QKMSTESTKEY00002\n      secretAccessKey: tiny\n';
+    const problems = problemsOf(() =>
+      loadConfig(undefined, { ...BASE_ENV, QKMS_CREDENTIALS: doc }),
+    );
+    expect(problems).toEqual([
+      'credentials: app[0].accessKeyId must be 16–128 upper-case letters and digits',
+      'credentials: app[1] (QKMSTESTKEY00002): secretAccessKey must be at least 16 characters',
+    ]);
+    expect(problems.join(' ')).not.toContain('s3cr3t');
   });
 });
