@@ -130,6 +130,7 @@ export async function startGateway(
     });
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = sigv4Authenticator(config, options.credentials ?? null);
+    options.credentials?.watch((result) => reportReload(log, result));
     const app = createApp({
       ctx: { catalog, store, token, capabilities, scope: config.arn },
       log,
@@ -150,6 +151,7 @@ export async function startGateway(
       description,
       async close() {
         catalog.stopRefresh();
+        options.credentials?.unwatch();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await client.shutdown();
       },
@@ -158,6 +160,15 @@ export async function startGateway(
     await client.shutdown().catch(() => undefined);
     throw err;
   }
+}
+
+export function reportReload(log: Logger, result: ReturnType<CredentialStore['reload']>): void {
+  if (result.ok) log.info({ keys: result.keys }, 'credentials reloaded');
+  else
+    log.error(
+      { problems: result.problems },
+      'credentials NOT reloaded: the previous ones stay in force',
+    );
 }
 
 function sigv4Authenticator(config: QkmsConfig, credentials: CredentialStore | null) {

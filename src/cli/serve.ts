@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import type { CredentialStore } from '../auth/credential-store';
 import type { LoadedConfig } from '../config/load';
 import { ConfigError } from '../config/load';
-import { startGateway, type Gateway, type GatewayOptions } from '../gateway';
+import { reportReload, startGateway, type Gateway, type GatewayOptions } from '../gateway';
 import { createLogger, type Logger } from '../log/logger';
 
 export function isLoopback(host: string): boolean {
@@ -38,18 +38,9 @@ export function waitForShutdown(gateway: Gateway, log: Logger): Promise<number> 
   });
 }
 
-/** Wires credential reloading to SIGHUP and to changes of the credentials file. */
-export function reloadCredentialsOnChange(credentials: CredentialStore, log: Logger): void {
-  const report = (result: ReturnType<CredentialStore['reload']>) => {
-    if (result.ok) log.info({ keys: result.keys }, 'credentials reloaded');
-    else
-      log.error(
-        { problems: result.problems },
-        'credentials NOT reloaded: the previous ones stay in force',
-      );
-  };
-  process.on('SIGHUP', () => report(credentials.reload()));
-  credentials.watch(report);
+/** SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). */
+export function reloadCredentialsOnSighup(credentials: CredentialStore, log: Logger): void {
+  process.on('SIGHUP', () => reportReload(log, credentials.reload()));
 }
 
 export async function startConfigured(
@@ -66,7 +57,7 @@ export async function startConfigured(
       'QKMS is listening WITHOUT authentication (auth.mode none, loopback only)',
     );
   } else {
-    if (credentials) reloadCredentialsOnChange(credentials, log);
+    if (credentials) reloadCredentialsOnSighup(credentials, log);
     if (!isLoopback(config.listen.host)) {
       log.warn(
         { url: gateway.url },

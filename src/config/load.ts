@@ -229,8 +229,7 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : lookup(tree, field.path);
     if (raw === undefined || raw === null) {
       if (field.default !== undefined) assign(out, field.path, field.default);
-      else if (!field.optional)
-        problems.push(`${field.path} is required (or set ${field.env})`);
+      else if (!field.optional) problems.push(`${field.path} is required (or set ${field.env})`);
       continue;
     }
     const result = coerce(field, raw, fromEnv !== undefined && fromEnv !== '');

@@ -3,7 +3,12 @@
 // and a bare fetch for checking status codes and headers.
 
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { HttpRequest } from '@smithy/types';
+import type {
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  HttpRequest,
+  MetadataBearer,
+} from '@smithy/types';
 
 export function tamperingClient(
   endpoint: string,
@@ -24,6 +29,31 @@ export function tamperingClient(
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'qkmsTestTamper' },
+  );
+  return client;
+}
+
+/**
+ * A KMS client whose request is changed after the SDK signed it (the signature then covers the
+ * original): for proving that tampering in transit is refused.
+ */
+export function tamperAfterSigning(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  tamper: (request: HttpRequest) => void,
+): KMSClient {
+  const client = new KMSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  client.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<object, MetadataBearer>) =>
+      async (args: FinalizeHandlerArguments<object>) => {
+        tamper(args.request as HttpRequest);
+        return next(args);
+      },
+    {
+      relation: 'after',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'qkmsTestTamperAfterSigning',
+    },
   );
   return client;
 }

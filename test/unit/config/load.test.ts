@@ -160,14 +160,10 @@ describe('loadConfig problems', () => {
 
   it('names the environment variable when an env value is bad', () => {
     expect(
-      problemsOf(() =>
-        loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '80x' }),
-      ),
+      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '80x' })),
     ).toEqual(['QKMS_LISTEN_PORT must be an integer']);
     expect(
-      problemsOf(() =>
-        loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '70000' }),
-      ),
+      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LISTEN_PORT: '70000' })),
     ).toEqual(['QKMS_LISTEN_PORT must be between 0 and 65535 (got 70000)']);
     expect(
       problemsOf(() =>
@@ -179,9 +175,7 @@ describe('loadConfig problems', () => {
       ),
     ).toEqual(['QKMS_PKCS11_READ_ONLY must be true or false']);
     expect(
-      problemsOf(() =>
-        loadConfig(undefined, { ...BASE_ENV, QKMS_LOG_LEVEL: 'verbose' }),
-      ),
+      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_LOG_LEVEL: 'verbose' })),
     ).toEqual(['QKMS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']);
   });
 
@@ -209,11 +203,9 @@ describe('loadConfig problems', () => {
   });
 
   it('refuses an account id that is not twelve digits', () => {
-    expect(
-      problemsOf(() =>
-        loadConfig(undefined, { ...BASE_ENV, QKMS_ACCOUNT: '12345' }),
-      ),
-    ).toEqual(['arn.account must be twelve digits']);
+    expect(problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_ACCOUNT: '12345' }))).toEqual(
+      ['arn.account must be twelve digits'],
+    );
   });
 
   it('refuses a YAML document that is not a mapping', () => {
@@ -454,9 +446,7 @@ describe('credentials', () => {
     expect(problemsOf(() => loadConfig(undefined, env))).toEqual([
       'auth.mode is sigv4 but no credentials are configured: set auth.credentialsFile (QKMS_CREDENTIALS_FILE) or QKMS_CREDENTIALS',
     ]);
-    expect(
-      loadConfig(undefined, { ...env, QKMS_AUTH_MODE: 'none' }).credentials,
-    ).toBeNull();
+    expect(loadConfig(undefined, { ...env, QKMS_AUTH_MODE: 'none' }).credentials).toBeNull();
   });
 
   it('reports bad credentials without repeating any secret', () => {
