@@ -1,5 +1,5 @@
-// The built daemon as a child process, driven by the AWS CLI, checked with openssl: what a user
-// of the README's example does by hand.
+// The built daemon as a child process with SigV4 on, driven by the AWS CLI, checked with
+// openssl: what a user of the README's example does by hand.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,9 +10,10 @@ import { freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
 import { testTokenEnv } from '../support/test-token';
 import { opensslVerifies } from '../support/verify-independently';
 
+const ACCESS_KEY = { id: 'QKMSCLIKEY000001', secret: 'cli-secret-0123456789abcdef' };
 const CLI_ENV = {
-  AWS_ACCESS_KEY_ID: 'dev',
-  AWS_SECRET_ACCESS_KEY: 'dev',
+  AWS_ACCESS_KEY_ID: ACCESS_KEY.id,
+  AWS_SECRET_ACCESS_KEY: ACCESS_KEY.secret,
   AWS_DEFAULT_REGION: 'us-east-1',
   AWS_CONFIG_FILE: '/dev/null',
   AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
@@ -21,9 +22,9 @@ const CLI_ENV = {
 let daemon: Daemon;
 let dir: string;
 
-function aws(args: string[]): string {
+function aws(args: string[], env: Record<string, string> = {}): string {
   return execFileSync('aws', ['kms', ...args, '--endpoint-url', daemon.url, '--output', 'json'], {
-    env: { ...process.env, ...CLI_ENV },
+    env: { ...process.env, ...CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }).toString();
 }
@@ -33,7 +34,13 @@ beforeAll(async () => {
   const port = await freePort();
   daemon = await startDaemon(
     ['serve'],
-    { ...testTokenEnv(), QKMS_LISTEN_PORT: String(port), QKMS_LOG_LEVEL: 'debug' },
+    {
+      ...testTokenEnv(),
+      QKMS_LISTEN_PORT: String(port),
+      QKMS_LOG_LEVEL: 'debug',
+      QKMS_AUTH_MODE: 'sigv4',
+      QKMS_CREDENTIALS: `principals:\n  cli:\n    - accessKeyId: ${ACCESS_KEY.id}\n      secretAccessKey: ${ACCESS_KEY.secret}\n`,
+    },
     port,
   );
 }, 60_000);
@@ -108,11 +115,46 @@ it('reports KMS errors to the AWS CLI by name', () => {
   );
 });
 
-it('never writes the PIN into its logs, even at debug level', () => {
+it.each([
+  [
+    'a wrong secret',
+    { AWS_SECRET_ACCESS_KEY: 'wrong-secret-0123456789' },
+    'InvalidSignatureException',
+  ],
+  [
+    'an unknown access key',
+    { AWS_ACCESS_KEY_ID: 'QKMSNOBODY000001' },
+    'UnrecognizedClientException',
+  ],
+])('refuses the AWS CLI with %s and produces no signature', (_what, env, exception) => {
+  let stderr = '';
+  let stdout = '';
+  try {
+    stdout = aws(
+      [
+        'sign',
+        '--key-id',
+        demoAlias('ECC_NIST_P256'),
+        '--message',
+        'fileb:///etc/hostname',
+        '--signing-algorithm',
+        'ECDSA_SHA_256',
+      ],
+      env,
+    );
+  } catch (err) {
+    stderr = String((err as { stderr?: Buffer }).stderr);
+  }
+  expect(stdout).toBe('');
+  expect(stderr).toContain(`An error occurred (${exception}) when calling the Sign operation`);
+});
+
+it('never writes the PIN or an access key secret into its logs, even at debug level', () => {
   const pin = readFileSync(testTokenEnv().QKMS_PIN_FILE as string, 'utf8').trim();
   expect(pin.length).toBeGreaterThan(0);
   expect(daemon.output()).not.toContain(pin);
-  expect(daemon.output()).toContain('WITHOUT authentication');
+  expect(daemon.output()).not.toContain(ACCESS_KEY.secret);
+  expect(daemon.output()).toContain('"auth":"sigv4"');
 });
 
 it('refuses to listen beyond loopback while it has no authentication', async () => {
