@@ -31,6 +31,22 @@ settings are errors, so a typo cannot silently fall back to a default.
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
+## SigV4 credentials (\`auth.credentialsFile\` or \`QKMS_CREDENTIALS\`)
+
+\`\`\`yaml
+principals:
+  payments-app:                       # the principal name (logs; policies later)
+    - accessKeyId: QKMSPAYMENTS0001   # 16–128 upper-case letters and digits
+      secretAccessKey: "…"            # at least 16 characters; 40 random ones recommended
+    - accessKeyId: QKMSPAYMENTS0002   # several live keys per principal: rotate without downtime
+      secretAccessKey: "…"
+\`\`\`
+
+The file is re-read when it changes (polled every second, so a Kubernetes Secret's symlink swap
+is seen) and on SIGHUP. A document with any problem is refused as a whole and the keys in force
+stay in force; the log says why without repeating any secret. \`qkms dev\` writes one for you in
+its data directory, with the same pair as an AWS CLI credentials file (profile \`qkms-dev\`).
+
 ## The token PIN
 
 The PIN of the token's user comes from \`QKMS_PIN\` or from the first line of a file named by
