@@ -9,6 +9,7 @@ import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { KeyCatalog } from './keys/key-catalog';
 import { KeyStore } from './keys/key-store';
+import { AuditTrail } from './audit/audit-trail';
 import type { Logger } from './log/logger';
 import { TokenClient, tokenProxy } from './pkcs11/token-client';
 import { TokenError } from './pkcs11/token-error';
@@ -130,9 +131,10 @@ export async function startGateway(
     });
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = sigv4Authenticator(config, options.credentials ?? null);
+    const audit = AuditTrail.open(config.audit?.file);
     options.credentials?.watch((result) => reportReload(log, result));
     const app = createApp({
-      ctx: { catalog, store, token, capabilities, scope: config.arn },
+      ctx: { catalog, store, token, capabilities, scope: config.arn, audit },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
@@ -154,6 +156,7 @@ export async function startGateway(
         options.credentials?.unwatch();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await client.shutdown();
+        await audit.close();
       },
     };
   } catch (err) {

@@ -12,6 +12,7 @@ import { KeyStore } from '../keys/key-store';
 import type { OperationContext, OperationOutput } from '../operations/operation';
 import { OPERATIONS } from '../operations/registry';
 import { openToken } from '../gateway';
+import { AuditTrail } from '../audit/audit-trail';
 
 export interface KeysArgs {
   readonly positionals: readonly string[];
@@ -65,7 +66,9 @@ export async function runKeys({ config, pin }: LoadedConfig, args: KeysArgs): Pr
         };
     const { problems } = await catalog.load();
     problems.forEach((p) => console.error(`warning: ${p}`));
-    const ctx: OperationContext = { catalog, store, token, capabilities, scope: config.arn };
+    // Only the API writes audit lines; the operations run here need the trail's type, not a file.
+    const audit = AuditTrail.inMemory();
+    const ctx: OperationContext = { catalog, store, token, capabilities, scope: config.arn, audit };
     switch (sub) {
       case 'list':
         for (const k of catalog.keys()) {

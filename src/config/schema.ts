@@ -36,6 +36,14 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'YAML/JSON file mapping principals to access keys (see below); re-read when it changes and on SIGHUP. Alternatively put the document itself in QKMS_CREDENTIALS.',
   },
   {
+    path: 'audit.file',
+    env: 'QKMS_AUDIT_FILE',
+    type: 'string',
+    optional: true,
+    description:
+      'File the audit trail is appended to (one JSON line per key use or change; GetKeyLastUsage is rebuilt from it at start-up). Unset: audit lines go to stdout, marked "type":"audit", and last usage is tracked from start-up only.',
+  },
+  {
     path: 'listen.host',
     env: 'QKMS_LISTEN_HOST',
     type: 'string',
@@ -172,6 +180,7 @@ export interface AdoptedKeyConfig {
 
 export interface QkmsConfig {
   readonly auth: { readonly mode: 'sigv4' | 'none'; readonly credentialsFile?: string };
+  readonly audit?: { readonly file?: string };
   readonly listen: { readonly host: string; readonly port: number };
   readonly pkcs11: {
     readonly module: string;

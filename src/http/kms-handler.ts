@@ -9,6 +9,8 @@ import type { Logger } from '../log/logger';
 import type { OperationContext } from '../operations/operation';
 import { NOT_SERVED, OPERATIONS } from '../operations/registry';
 import type { Authenticated, RequestParts } from '../auth/sigv4-verifier';
+import type { Operation } from '../operations/operation';
+import { auditEvent } from './audit-record';
 import { parseInput } from './parse-input';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
 
@@ -67,11 +69,31 @@ function operationFor(target: string | string[] | undefined) {
 export function kmsHandler(options: KmsHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
-    let operation = 'unknown';
+    let op: Operation | undefined;
+    let principal: string | null = null;
+    let input: Record<string, unknown> | undefined;
+    let output: Record<string, unknown> | undefined;
+    let error: KmsError | undefined;
+    // The audit line is written before the answer leaves.
+    const audit = (operation: Operation) => {
+      if (!operation.audit) return;
+      const source = req.socket.remoteAddress ?? null;
+      const context = {
+        requestId,
+        principal,
+        source,
+        operation: operation.name,
+        input,
+        output,
+        error,
+      };
+      options.ctx.audit.record(auditEvent(context, options.ctx.catalog));
+    };
     try {
       // Nothing about the request is acted on before its signature checks out.
       const raw = await readBody(req, options.maxBodyBytes);
-      if (options.authenticate) await options.authenticate(requestParts(req, raw));
+      if (options.authenticate)
+        principal = (await options.authenticate(requestParts(req, raw))).principal;
       if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
         // its requests carry the attacker's host name, never a loopback one.
@@ -80,8 +102,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
           'Without authentication QKMS only answers requests addressed to a loopback host name.',
         );
       }
-      const op = operationFor(req.headers['x-amz-target']);
-      operation = op.name;
+      op = operationFor(req.headers['x-amz-target']);
       const contentType =
         (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) {
@@ -90,21 +111,23 @@ export function kmsHandler(options: KmsHandlerOptions) {
           `Content-Type must be ${ACCEPTED_CONTENT_TYPES.join(' or ')}.`,
         );
       }
-      const body = parseJsonObject(raw);
-      const output = await op.handle(parseInput(op.input, body) as never, options.ctx);
+      input = parseInput(op.input, parseJsonObject(raw));
+      output = await op.handle(input as never, options.ctx);
+      audit(op);
       sendJson(res, 200, serializeOutput(output), requestId);
     } catch (err) {
-      const error = toKmsError(err);
+      error = toKmsError(err);
       const level = error.status >= 500 ? 'error' : 'debug';
       options.log[level](
         {
           requestId,
-          operation,
+          operation: op?.name ?? 'unknown',
           error: error.name,
           cause: error.cause === undefined ? undefined : String(error.cause),
         },
         'request failed',
       );
+      if (op) audit(op);
       if (!res.headersSent)
         sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
     }

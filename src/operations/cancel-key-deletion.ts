@@ -6,6 +6,7 @@ import { defineOperation } from './operation';
 
 export const cancelKeyDeletion = defineOperation({
   name: 'CancelKeyDeletion',
+  audit: 'change',
   input: { KeyId: KEY_ID },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

@@ -7,6 +7,7 @@ import { defineOperation } from './operation';
 
 export const createAlias = defineOperation({
   name: 'CreateAlias',
+  audit: 'change',
   input: { AliasName: ALIAS_NAME, TargetKeyId: KEY_ID },
   async handle(input, ctx) {
     assertValidAliasName(input.AliasName);

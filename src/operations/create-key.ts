@@ -22,6 +22,7 @@ const unsupported = (message: string): KmsError =>
 
 export const createKey = defineOperation({
   name: 'CreateKey',
+  audit: 'change',
   input: {
     Policy: { kind: 'string', min: 1, max: 131072 },
     Description: { kind: 'string', min: 0, max: 8192 },

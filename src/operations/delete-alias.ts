@@ -6,6 +6,7 @@ import { defineOperation } from './operation';
 
 export const deleteAlias = defineOperation({
   name: 'DeleteAlias',
+  audit: 'change',
   input: { AliasName: ALIAS_NAME },
   async handle(input, ctx) {
     assertValidAliasName(input.AliasName);

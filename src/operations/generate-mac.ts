@@ -6,6 +6,7 @@ import { defineOperation } from './operation';
 
 export const generateMac = defineOperation({
   name: 'GenerateMac',
+  audit: 'use',
   input: MAC_MEMBERS,
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

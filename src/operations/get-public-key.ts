@@ -8,6 +8,7 @@ import { defineOperation } from './operation';
 
 export const getPublicKey = defineOperation({
   name: 'GetPublicKey',
+  audit: 'use',
   input: { KeyId: KEY_ID, GrantTokens: GRANT_TOKENS },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

@@ -7,6 +7,7 @@ import { defineOperation, type Operation } from './operation';
 export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operation {
   return defineOperation({
     name,
+    audit: 'change',
     input: { KeyId: KEY_ID },
     async handle(input, ctx) {
       const key = ctx.catalog.resolve(input.KeyId);

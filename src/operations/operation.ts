@@ -2,6 +2,7 @@
 
 import type { Capabilities } from '../crypto/capabilities';
 import type { ArnScope } from '../keys/arns';
+import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyCatalog } from '../keys/key-catalog';
 import type { KeyStore } from '../keys/key-store';
 import type { TokenApi } from '../pkcs11/token-api';
@@ -13,6 +14,7 @@ export interface OperationContext {
   readonly token: TokenApi;
   readonly capabilities: Capabilities;
   readonly scope: ArnScope;
+  readonly audit: AuditTrail;
 }
 
 /** Output values: Buffers become base64 on the wire; dates are epoch-second numbers already. */
@@ -21,6 +23,8 @@ export type OperationOutput = Record<string, unknown>;
 export interface Operation<S extends InputSchema = InputSchema> {
   readonly name: string;
   readonly input: S;
+  /** Whether each call is written to the audit trail: a use of a key, or a change to one. */
+  readonly audit?: 'use' | 'change';
   handle(input: InputOf<S>, ctx: OperationContext): Promise<OperationOutput>;
 }
 

@@ -8,6 +8,7 @@ import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
 import { generateMac } from './generate-mac';
+import { getKeyLastUsage } from './get-key-last-usage';
 import { verifyMac } from './verify-mac';
 import { scheduleKeyDeletion } from './schedule-key-deletion';
 import { listResourceTags } from './list-resource-tags';
@@ -44,6 +45,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     listResourceTags,
     generateMac,
     verifyMac,
+    getKeyLastUsage,
   ].map((op) => [op.name, op]),
 );
 
@@ -82,5 +84,4 @@ export const NOT_SERVED: ReadonlySet<string> = new Set([
   'UpdateCustomKeyStore',
   'ConnectCustomKeyStore',
   'DisconnectCustomKeyStore',
-  'GetKeyLastUsage',
 ]);

@@ -9,6 +9,7 @@ const DAY = 86_400;
 
 export const scheduleKeyDeletion = defineOperation({
   name: 'ScheduleKeyDeletion',
+  audit: 'change',
   input: { KeyId: KEY_ID, PendingWindowInDays: { kind: 'integer', min: 7, max: 30 } },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

@@ -7,6 +7,7 @@ import { SIGNING_MEMBERS } from './signing-input';
 
 export const sign = defineOperation({
   name: 'Sign',
+  audit: 'use',
   input: SIGNING_MEMBERS,
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

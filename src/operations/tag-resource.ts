@@ -7,6 +7,7 @@ import { mergeTags } from './tags';
 
 export const tagResource = defineOperation({
   name: 'TagResource',
+  audit: 'change',
   input: { KeyId: KEY_ID, Tags: { ...TAGS, required: true } },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

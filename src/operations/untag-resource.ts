@@ -6,6 +6,7 @@ import { defineOperation } from './operation';
 
 export const untagResource = defineOperation({
   name: 'UntagResource',
+  audit: 'change',
   input: {
     KeyId: KEY_ID,
     TagKeys: { kind: 'stringList', required: true, itemMin: 1, itemMax: 128 },

@@ -10,6 +10,7 @@ import { defineOperation } from './operation';
 
 export const updateAlias = defineOperation({
   name: 'UpdateAlias',
+  audit: 'change',
   input: { AliasName: ALIAS_NAME, TargetKeyId: KEY_ID },
   async handle(input, ctx) {
     assertValidAliasName(input.AliasName);

@@ -6,6 +6,7 @@ import { defineOperation } from './operation';
 
 export const updateKeyDescription = defineOperation({
   name: 'UpdateKeyDescription',
+  audit: 'change',
   input: { KeyId: KEY_ID, Description: { kind: 'string', required: true, min: 0, max: 8192 } },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

@@ -7,6 +7,7 @@ import { defineOperation } from './operation';
 
 export const verifyMac = defineOperation({
   name: 'VerifyMac',
+  audit: 'use',
   input: { ...MAC_MEMBERS, Mac: { kind: 'blob', required: true, min: 1, max: 6144 } },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

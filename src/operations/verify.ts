@@ -15,6 +15,7 @@ const invalid = (): KmsError =>
 
 export const verify = defineOperation({
   name: 'Verify',
+  audit: 'use',
   input: { ...SIGNING_MEMBERS, Signature: { kind: 'blob', required: true, min: 1, max: 6144 } },
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);

@@ -106,7 +106,10 @@ it('refuses expired and future signatures', async () => {
 it.each([
   [
     'the body',
-    (r: { body?: unknown }) => (r.body = String(r.body).replace('ECDSA_SHA_256', 'ECDSA_SHA_384')),
+    (r: { body?: unknown }) =>
+      (r.body = Buffer.from(r.body as Uint8Array)
+        .toString()
+        .replace('ECDSA_SHA_256', 'ECDSA_SHA_384')),
   ],
   [
     'the target',

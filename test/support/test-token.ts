@@ -21,6 +21,7 @@ export function testTokenEnv(): Record<string, string> {
     QKMS_LISTEN_PORT: '0',
     // Most tests are about KMS semantics, not authentication: auth.test.ts turns SigV4 on.
     QKMS_AUTH_MODE: 'none',
+    QKMS_AUDIT_FILE: `${dataDir}/audit.log`,
   };
 }
 

@@ -1,0 +1,119 @@
+// The audit trail: one JSON line per key use or key change, written to a file (or stdout), and
+// the last-usage index GetKeyLastUsage answers from. A line never holds the message, the PIN or
+// any secret: only the SHA-256 of the message.
+
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+export interface AuditEvent {
+  readonly time: string;
+  readonly requestId: string;
+  readonly principal: string | null;
+  readonly source: string | null;
+  readonly operation: string;
+  /** The key's ARN when the request resolved to a key, else what the client asked for. */
+  readonly keyArn: string | null;
+  readonly keyId: string | null;
+  readonly algorithm?: string;
+  readonly messageType?: string;
+  readonly messageSha256?: string;
+  readonly outcome: 'success' | 'failure';
+  readonly error?: string;
+  readonly ckr?: string;
+}
+
+export interface LastUsage {
+  readonly operation: string;
+  readonly timestamp: number;
+  readonly requestId: string;
+}
+
+/** Operations that count as a use of a key for GetKeyLastUsage (those KMS tracks). */
+const USES = new Set(['Sign', 'Verify', 'GenerateMac', 'VerifyMac']);
+
+export class AuditTrail {
+  private readonly lastUse = new Map<string, LastUsage>();
+  /** Epoch ms since which uses are tracked: the oldest line of the file, or start-up. */
+  readonly trackingStart: number;
+
+  private constructor(
+    private readonly write: (line: string) => void,
+    private readonly close_: () => Promise<void>,
+    history: readonly AuditEvent[],
+    now: number,
+  ) {
+    let start = now;
+    for (const event of history) {
+      start = Math.min(start, Date.parse(event.time));
+      this.index(event);
+    }
+    this.trackingStart = start;
+  }
+
+  /** Opens the trail: appends to `file` (rebuilding the index from it), or writes to stdout. */
+  static open(file: string | undefined, now = Date.now()): AuditTrail {
+    if (!file)
+      return new AuditTrail(
+        (line) => process.stdout.write(line),
+        async () => undefined,
+        [],
+        now,
+      );
+    const history = existsSync(file) ? readHistory(file) : [];
+    // Written synchronously, before the client gets its answer: a use is never answered
+    // without its line being in the file (the OS's cache, at least).
+    const fd = openSync(file, 'a', 0o600);
+    return new AuditTrail(
+      (line) => writeSync(fd, line),
+      async () => closeSync(fd),
+      history,
+      now,
+    );
+  }
+
+  /** A trail that keeps the index only (tests, `qkms keys`). */
+  static inMemory(now = Date.now()): AuditTrail {
+    return new AuditTrail(
+      () => undefined,
+      async () => undefined,
+      [],
+      now,
+    );
+  }
+
+  record(event: AuditEvent): void {
+    this.write(`${JSON.stringify({ type: 'audit', ...event })}\n`);
+    this.index(event);
+  }
+
+  private index(event: AuditEvent): void {
+    if (event.outcome !== 'success' || !USES.has(event.operation) || !event.keyArn) return;
+    const keyId = event.keyArn.slice(event.keyArn.lastIndexOf('/') + 1);
+    this.lastUse.set(keyId, {
+      operation: event.operation,
+      timestamp: Date.parse(event.time),
+      requestId: event.requestId,
+    });
+  }
+
+  lastUsage(keyId: string): LastUsage | undefined {
+    return this.lastUse.get(keyId);
+  }
+
+  close(): Promise<void> {
+    return this.close_();
+  }
+}
+
+function readHistory(file: string): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue;
+    try {
+      const event = JSON.parse(line) as AuditEvent & { type?: string };
+      if (event.type === 'audit' && typeof event.time === 'string') events.push(event);
+    } catch {
+      // A torn last line from a crash: the rest of the trail still counts.
+    }
+  }
+  return events;
+}

@@ -1,0 +1,62 @@
+// Builds the audit line for one request from what the protocol layer knows: who asked, from
+// where, which operation and key, how it ended. The message itself never enters the line.
+
+import { createHash } from 'node:crypto';
+import type { AuditEvent } from '../audit/audit-trail';
+import type { KmsError } from '../errors/kms-error';
+import type { KeyCatalog } from '../keys/key-catalog';
+import { TokenError } from '../pkcs11/token-error';
+
+export interface AuditContext {
+  readonly requestId: string;
+  readonly principal: string | null;
+  readonly source: string | null;
+  readonly operation: string;
+  readonly input: Record<string, unknown> | undefined;
+  readonly output: Record<string, unknown> | undefined;
+  readonly error: KmsError | undefined;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** The ARN of the key the request was about, if it names one that exists. */
+function keyArnOf(
+  ctx: AuditContext,
+  catalog: KeyCatalog,
+  keyId: string | undefined,
+): string | null {
+  const fromOutput =
+    text(ctx.output?.KeyId) ??
+    text((ctx.output?.KeyMetadata as Record<string, unknown> | undefined)?.Arn);
+  if (fromOutput?.startsWith('arn:')) return fromOutput;
+  if (keyId === undefined) return null;
+  try {
+    return catalog.resolve(keyId).arn;
+  } catch {
+    return null;
+  }
+}
+
+export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
+  const input = ctx.input ?? {};
+  const keyId = text(input.KeyId) ?? text(input.TargetKeyId) ?? text(input.AliasName);
+  const message = input.Message instanceof Buffer ? input.Message : undefined;
+  const algorithm = text(input.SigningAlgorithm) ?? text(input.MacAlgorithm);
+  const cause = ctx.error?.cause;
+  return {
+    time: new Date().toISOString(),
+    requestId: ctx.requestId,
+    principal: ctx.principal,
+    source: ctx.source,
+    operation: ctx.operation,
+    keyArn: keyArnOf(ctx, catalog, keyId),
+    keyId: keyId ?? null,
+    ...(algorithm ? { algorithm } : {}),
+    ...(message && input.SigningAlgorithm ? { messageType: text(input.MessageType) ?? 'RAW' } : {}),
+    ...(message ? { messageSha256: createHash('sha256').update(message).digest('hex') } : {}),
+    outcome: ctx.error ? 'failure' : 'success',
+    ...(ctx.error ? { error: ctx.error.name } : {}),
+    ...(cause instanceof TokenError ? { ckr: cause.ckr } : {}),
+  };
+}
