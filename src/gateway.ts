@@ -10,6 +10,7 @@ import { createApp } from './http/app';
 import { KeyCatalog } from './keys/key-catalog';
 import { KeyStore } from './keys/key-store';
 import { AuditTrail } from './audit/audit-trail';
+import { Policy } from './auth/policy';
 import type { Logger } from './log/logger';
 import { TokenClient, tokenProxy } from './pkcs11/token-client';
 import { TokenError } from './pkcs11/token-error';
@@ -132,12 +133,18 @@ export async function startGateway(
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = sigv4Authenticator(config, options.credentials ?? null);
     const audit = AuditTrail.open(config.audit?.file);
+    if (config.auth.mode === 'sigv4' && config.policy === null) {
+      log.warn(
+        'no key policy configured: every authenticated principal may use and change every key',
+      );
+    }
     options.credentials?.watch((result) => reportReload(log, result));
     const app = createApp({
       ctx: { catalog, store, token, capabilities, scope: config.arn, audit },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
+      policy: new Policy(config.policy),
       ...(authenticator ? { authenticate: authenticator } : {}),
     });
     const server = createServer(app);

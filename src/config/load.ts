@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { CONFIG_FIELDS, type AdoptedKeyConfig, type FieldSpec, type QkmsConfig } from './schema';
 import { Secret } from './secret';
 import { CredentialStore, CredentialsError } from '../auth/credential-store';
+import { parsePolicy } from '../auth/policy';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -82,7 +83,7 @@ function unknownKeys(tree: Tree, prefix: string, problems: string[]): void {
   const known = new Set(CONFIG_FIELDS.map((f) => f.path));
   for (const [key, value] of Object.entries(tree)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (path === 'keys') continue;
+    if (path === 'keys' || path === 'policy') continue;
     if (path === 'pkcs11.pin') {
       problems.push(
         'pkcs11.pin is not allowed in the config file: give the PIN in QKMS_PIN or in the file named by pkcs11.pinFile',
@@ -237,6 +238,7 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
     else assign(out, field.path, result.value);
   }
   out.keys = adoptedKeys(tree.keys, problems);
+  out.policy = parsePolicy(tree.policy, problems);
   const config = out as unknown as QkmsConfig;
   if (!/^\d{12}$/.test(String(lookup(out, 'arn.account'))))
     problems.push('arn.account must be twelve digits');

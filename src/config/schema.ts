@@ -2,6 +2,8 @@
 // a default and a description; docs/configuration.md is generated from this table
 // (`npm run docs:config`) and a unit test keeps the two in step.
 
+import type { PolicyStatement } from '../auth/policy';
+
 export type FieldType = 'string' | 'integer' | 'boolean' | 'enum';
 
 export interface FieldSpec {
@@ -196,4 +198,6 @@ export interface QkmsConfig {
   readonly http: { readonly maxBodyBytes: number };
   readonly log: { readonly level: string };
   readonly keys: readonly AdoptedKeyConfig[];
+  /** Key policy statements; null when the config file has no `policy` list. */
+  readonly policy: readonly PolicyStatement[] | null;
 }

@@ -10,6 +10,8 @@ import type { OperationContext } from '../operations/operation';
 import { NOT_SERVED, OPERATIONS } from '../operations/registry';
 import type { Authenticated, RequestParts } from '../auth/sigv4-verifier';
 import type { Operation } from '../operations/operation';
+import type { Policy } from '../auth/policy';
+import { accessRequest } from './access-request';
 import { auditEvent } from './audit-record';
 import { parseInput } from './parse-input';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
@@ -23,6 +25,8 @@ export interface KmsHandlerOptions {
   readonly maxBodyBytes: number;
   /** Refuse Host headers that are not loopback names (on while there is no authentication). */
   readonly loopbackHostsOnly: boolean;
+  /** Key policies, applied to authenticated principals. */
+  readonly policy?: Policy;
   /** Checks the request's SigV4 signature; absent when auth.mode is none. */
   readonly authenticate?: (parts: RequestParts) => Promise<Authenticated>;
 }
@@ -112,6 +116,9 @@ export function kmsHandler(options: KmsHandlerOptions) {
         );
       }
       input = parseInput(op.input, parseJsonObject(raw));
+      if (principal !== null && options.policy) {
+        options.policy.authorize(accessRequest(principal, op.name, input, options.ctx.catalog));
+      }
       output = await op.handle(input as never, options.ctx);
       audit(op);
       sendJson(res, 200, serializeOutput(output), requestId);

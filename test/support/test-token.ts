@@ -35,6 +35,8 @@ export interface TestGateway {
 export async function startTestGateway(
   options: {
     keys?: AdoptedKeyConfig[];
+    /** Key policy statements, as in the config file's `policy` list. */
+    policy?: unknown[];
     env?: Record<string, string>;
     now?: () => number;
     clientCredentials?: { accessKeyId: string; secretAccessKey: string };
@@ -42,11 +44,13 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
   process.env.SOFTHSM2_CONF = env.SOFTHSM2_CONF;
-  const keysYaml = options.keys
-    ? JSON.stringify({
-        keys: options.keys.map(({ idHex, ...k }) => ({ ...k, ...(idHex ? { id: idHex } : {}) })),
-      })
-    : undefined;
+  const document = {
+    ...(options.keys
+      ? { keys: options.keys.map(({ idHex, ...k }) => ({ ...k, ...(idHex ? { id: idHex } : {}) })) }
+      : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
+  const keysYaml = Object.keys(document).length > 0 ? JSON.stringify(document) : undefined;
   const { config, pin, credentials } = loadConfig(keysYaml, env);
   const gateway = await startGateway(config, pin, createLogger('silent'), {
     credentials,

@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
       http: { maxBodyBytes: 65536 },
       log: { level: 'info' },
       keys: [],
+      policy: null,
     });
   });
 
