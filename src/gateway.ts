@@ -148,6 +148,8 @@ export async function startGateway(
       ...(authenticator ? { authenticate: authenticator } : {}),
     });
     const server = createServer(app);
+    server.requestTimeout = config.http.requestTimeoutMs;
+    server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
     const { port } = server.address() as AddressInfo;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;

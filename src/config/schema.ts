@@ -161,6 +161,16 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     description: 'Largest request body accepted; larger bodies get RequestEntityTooLargeException.',
   },
   {
+    path: 'http.requestTimeoutMs',
+    env: 'QKMS_HTTP_REQUEST_TIMEOUT_MS',
+    type: 'integer',
+    default: 30000,
+    min: 1000,
+    max: 600000,
+    description:
+      'Time a client has to send a whole request (headers within a third of it); slower clients are disconnected. No token session is held while a request is read.',
+  },
+  {
     path: 'log.level',
     env: 'QKMS_LOG_LEVEL',
     type: 'enum',
@@ -195,7 +205,7 @@ export interface QkmsConfig {
   };
   readonly arn: { readonly partition: string; readonly region: string; readonly account: string };
   readonly metadata: { readonly refreshSeconds: number };
-  readonly http: { readonly maxBodyBytes: number };
+  readonly http: { readonly maxBodyBytes: number; readonly requestTimeoutMs: number };
   readonly log: { readonly level: string };
   readonly keys: readonly AdoptedKeyConfig[];
   /** Key policy statements; null when the config file has no `policy` list. */

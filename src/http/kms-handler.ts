@@ -17,6 +17,8 @@ import { parseInput } from './parse-input';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
 
 const TARGET_PREFIX = 'TrentService.';
+/** AWS SDK requests carry about ten headers; a hundred leaves room for proxies. */
+const MAX_HEADERS = 100;
 const ACCEPTED_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'];
 
 export interface KmsHandlerOptions {
@@ -94,6 +96,12 @@ export function kmsHandler(options: KmsHandlerOptions) {
       options.ctx.audit.record(auditEvent(context, options.ctx.catalog));
     };
     try {
+      if (req.rawHeaders.length / 2 > MAX_HEADERS) {
+        throw new KmsError(
+          'SerializationException',
+          `A request may carry at most ${MAX_HEADERS} headers.`,
+        );
+      }
       // Nothing about the request is acted on before its signature checks out.
       const raw = await readBody(req, options.maxBodyBytes);
       if (options.authenticate)

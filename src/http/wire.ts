@@ -47,6 +47,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 const dropDangerous = (key: string, value: unknown): unknown =>
   key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
 
+/** No KMS input nests deeper than 3; anything far deeper is an attack on the parser's callers. */
+export const MAX_JSON_DEPTH = 10;
+
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Parses a request body: it must be one JSON object. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   let parsed: unknown;
@@ -57,6 +73,12 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new KmsError('SerializationException', 'The request body must be a JSON object.');
+  }
+  if (depthOf(parsed) > MAX_JSON_DEPTH) {
+    throw new KmsError(
+      'SerializationException',
+      `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

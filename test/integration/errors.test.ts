@@ -415,3 +415,25 @@ describe('key states and capabilities', () => {
     expect(out.SigningAlgorithm).toBe('ECDSA_SHA_256');
   });
 });
+
+describe('limits', () => {
+  it('refuses JSON nested deeper than ten levels', async () => {
+    const deep = `{"KeyId":"x","Message":"aGk=","SigningAlgorithm":"ECDSA_SHA_256","x":${'['.repeat(20)}${']'.repeat(20)}}`;
+    const res = await postKms(t.gateway.url, 'TrentService.Sign', deep);
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      __type: 'SerializationException',
+      message: 'The request body nests deeper than 10 levels.',
+    });
+  });
+
+  it('refuses requests with more than a hundred headers', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`x-pad-${i}`, 'v']));
+    const res = await postKms(t.gateway.url, 'TrentService.ListKeys', '{}', headers);
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      __type: 'SerializationException',
+      message: 'A request may carry at most 100 headers.',
+    });
+  });
+});
