@@ -2,11 +2,13 @@
 // key catalog, HTTP listener. Used by `qkms serve`, `qkms dev` and the integration tests.
 
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { probeCapabilities, type Capabilities } from './crypto/capabilities';
 import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
 import { createApp } from './http/app';
+import { createListener } from './http/listener';
+import { clientCertificatePrincipal } from './auth/client-certificate';
 import { KeyCatalog } from './keys/key-catalog';
 import { KeyStore } from './keys/key-store';
 import { AuditTrail } from './audit/audit-trail';
@@ -131,7 +133,7 @@ export async function startGateway(
       await sweep(store, log);
     });
     await options.prepare?.({ catalog, store, capabilities });
-    const authenticator = sigv4Authenticator(config, options.credentials ?? null);
+    const authenticator = authenticatorFor(config, options.credentials ?? null);
     const audit = AuditTrail.open(config.audit?.file);
     if (config.auth.mode === 'sigv4' && config.policy === null) {
       log.warn(
@@ -147,14 +149,15 @@ export async function startGateway(
       policy: new Policy(config.policy),
       ...(authenticator ? { authenticate: authenticator } : {}),
     });
-    const server = createServer(app);
+    const listener = createListener(config, app, log);
+    const server = listener.server;
     server.requestTimeout = config.http.requestTimeoutMs;
     server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
     const { port } = server.address() as AddressInfo;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     return {
-      url: `http://${host}:${port}`,
+      url: `${listener.scheme}://${host}:${port}`,
       token,
       catalog,
       store,
@@ -163,6 +166,7 @@ export async function startGateway(
       async close() {
         catalog.stopRefresh();
         options.credentials?.unwatch();
+        listener.stopWatching();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await client.shutdown();
         await audit.close();
@@ -183,8 +187,11 @@ export function reportReload(log: Logger, result: ReturnType<CredentialStore['re
     );
 }
 
-function sigv4Authenticator(config: QkmsConfig, credentials: CredentialStore | null) {
+/** How requests are authenticated for auth.mode (null: not at all, loopback only). */
+function authenticatorFor(config: QkmsConfig, credentials: CredentialStore | null) {
   if (config.auth.mode === 'none') return null;
+  if (config.auth.mode === 'mtls')
+    return async (req: IncomingMessage) => clientCertificatePrincipal(req);
   if (!credentials) throw new StartupError('auth.mode is sigv4 but no credentials were loaded', 78);
   const options = {
     service: 'kms',
@@ -193,7 +200,7 @@ function sigv4Authenticator(config: QkmsConfig, credentials: CredentialStore | n
     lookup: (id: string) => credentials.lookup(id),
     now: () => Date.now(),
   };
-  return (parts: RequestParts) => verifySigV4(parts, options);
+  return (_req: IncomingMessage, parts: RequestParts) => verifySigV4(parts, options);
 }
 
 /** Runs the deletion sweeper; a failure is logged and retried at the next refresh. */

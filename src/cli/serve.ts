@@ -58,7 +58,7 @@ export async function startConfigured(
     );
   } else {
     if (credentials) reloadCredentialsOnSighup(credentials, log);
-    if (!isLoopback(config.listen.host)) {
+    if (!isLoopback(config.listen.host) && !config.tls?.certFile) {
       log.warn(
         { url: gateway.url },
         'the API is not on loopback and has no TLS yet: put it behind a TLS terminator',

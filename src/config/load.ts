@@ -242,6 +242,13 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
   const config = out as unknown as QkmsConfig;
   if (!/^\d{12}$/.test(String(lookup(out, 'arn.account'))))
     problems.push('arn.account must be twelve digits');
+  const tls = config.tls ?? {};
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile))
+    problems.push('tls.certFile and tls.keyFile go together');
+  if (tls.clientCaFile && !tls.certFile)
+    problems.push('tls.clientCaFile needs tls.certFile and tls.keyFile');
+  if (config.auth?.mode === 'mtls' && !tls.clientCaFile)
+    problems.push('auth.mode mtls needs tls.clientCaFile');
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
   const credentials =
     config.auth?.mode === 'sigv4'

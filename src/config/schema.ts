@@ -25,9 +25,9 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     env: 'QKMS_AUTH_MODE',
     type: 'enum',
     default: 'sigv4',
-    values: ['sigv4', 'none'],
+    values: ['sigv4', 'mtls', 'none'],
     description:
-      'sigv4: every API request must carry a valid AWS Signature Version 4 from a configured access key. none: no authentication, allowed only with a loopback listen.host (a sidecar next to its application) and logged loudly.',
+      'sigv4: every API request must carry a valid AWS Signature Version 4 from a configured access key. mtls: the client certificate (verified against tls.clientCaFile) authenticates, its subject CN is the principal. none: no authentication, allowed only with a loopback listen.host (a sidecar next to its application) and logged loudly.',
   },
   {
     path: 'auth.credentialsFile',
@@ -60,6 +60,29 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 0,
     max: 65535,
     description: 'TCP port of the KMS API (0 picks a free port).',
+  },
+  {
+    path: 'tls.certFile',
+    env: 'QKMS_TLS_CERT_FILE',
+    type: 'string',
+    optional: true,
+    description:
+      'PEM certificate chain of the API listener; with tls.keyFile it turns TLS (1.2 or later) on. Both files are re-read when they change.',
+  },
+  {
+    path: 'tls.keyFile',
+    env: 'QKMS_TLS_KEY_FILE',
+    type: 'string',
+    optional: true,
+    description: 'PEM private key of the API listener certificate.',
+  },
+  {
+    path: 'tls.clientCaFile',
+    env: 'QKMS_TLS_CLIENT_CA_FILE',
+    type: 'string',
+    optional: true,
+    description:
+      'PEM CA bundle for client certificates: when set, every client must present a certificate it signed (mutual TLS).',
   },
   {
     path: 'pkcs11.module',
@@ -191,7 +214,12 @@ export interface AdoptedKeyConfig {
 }
 
 export interface QkmsConfig {
-  readonly auth: { readonly mode: 'sigv4' | 'none'; readonly credentialsFile?: string };
+  readonly auth: { readonly mode: 'sigv4' | 'mtls' | 'none'; readonly credentialsFile?: string };
+  readonly tls?: {
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    readonly clientCaFile?: string;
+  };
   readonly audit?: { readonly file?: string };
   readonly listen: { readonly host: string; readonly port: number };
   readonly pkcs11: {

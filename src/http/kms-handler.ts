@@ -30,7 +30,7 @@ export interface KmsHandlerOptions {
   /** Key policies, applied to authenticated principals. */
   readonly policy?: Policy;
   /** Checks the request's SigV4 signature; absent when auth.mode is none. */
-  readonly authenticate?: (parts: RequestParts) => Promise<Authenticated>;
+  readonly authenticate?: (req: IncomingMessage, parts: RequestParts) => Promise<Authenticated>;
 }
 
 /** The request as the signature covers it: method, raw path and query, headers, body bytes. */
@@ -105,7 +105,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
       // Nothing about the request is acted on before its signature checks out.
       const raw = await readBody(req, options.maxBodyBytes);
       if (options.authenticate)
-        principal = (await options.authenticate(requestParts(req, raw))).principal;
+        principal = (await options.authenticate(req, requestParts(req, raw))).principal;
       if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
         // its requests carry the attacker's host name, never a loopback one.
