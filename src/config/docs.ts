@@ -47,6 +47,12 @@ is seen) and on SIGHUP. A document with any problem is refused as a whole and th
 stay in force; the log says why without repeating any secret. \`qkms dev\` writes one for you in
 its data directory, with the same pair as an AWS CLI credentials file (profile \`qkms-dev\`).
 
+## Key policies (\`policy\`)
+
+A list of statements saying which principal may perform which \`kms:\` action on which keys, with
+the KMS condition keys. Without it every authenticated principal may do everything. Syntax and
+examples: [security.md](security.md#key-policies-policy).
+
 ## The token PIN
 
 The PIN of the token's user comes from \`QKMS_PIN\` or from the first line of a file named by
