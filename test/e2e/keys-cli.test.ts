@@ -1,36 +1,15 @@
 // `qkms keys` on a live token: adopt a key pair made with pkcs11-tool, create one from the
 // command line, and sign with both through the gateway (checked with openssl).
 
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
-import { SOFTHSM_MODULE, readPinFile } from '../../src/cli/dev-token';
 import { runQkms } from '../support/daemon';
+import { pkcs11Tool } from '../support/pkcs11-tool';
 import { startTestGateway, testTokenEnv } from '../support/test-token';
 import { opensslVerifies } from '../support/verify-independently';
 
 const env = testTokenEnv();
 const suffix = randomBytes(4).toString('hex');
-
-function pkcs11Tool(args: string[]): string {
-  return execFileSync(
-    'pkcs11-tool',
-    [
-      '--module',
-      SOFTHSM_MODULE,
-      '--token-label',
-      env.QKMS_TOKEN_LABEL as string,
-      '--login',
-      '--pin',
-      readPinFile(env.QKMS_PIN_FILE as string),
-      ...args,
-    ],
-    {
-      env: { ...process.env, SOFTHSM2_CONF: env.SOFTHSM2_CONF },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  ).toString();
-}
 
 async function signsAndVerifies(
   keyRef: string,

@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMSClient, KMSServiceException, ListKeysCommand, SignCommand } from '@aws-sdk/client-kms';
+import { KMSClient, ListKeysCommand, SignCommand } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
 import { eventually } from '../support/eventually';
 import { postKms, tamperAfterSigning } from '../support/raw-requests';
+import { failure } from '../support/failure';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 const KEY_A1 = { accessKeyId: 'QKMSAPPKEY000001', secretAccessKey: 'first-secret-of-app-0001' };
@@ -62,30 +63,20 @@ const sign = (kms: KMSClient) =>
     }),
   );
 
-async function refusal(promise: Promise<unknown>): Promise<KMSServiceException> {
-  try {
-    const out = (await promise) as { Signature?: unknown };
-    throw new Error(`expected a refusal, got ${out.Signature ? 'a signature' : 'an answer'}`);
-  } catch (err) {
-    if (err instanceof KMSServiceException) return err;
-    throw err;
-  }
-}
-
 it('signs for both live keys of a principal', async () => {
   for (const key of [KEY_A1, KEY_A2])
     expect((await sign(client(key))).Signature?.length).toBeGreaterThan(60);
 });
 
 it('refuses a wrong secret with InvalidSignatureException', async () => {
-  const err = await refusal(sign(client({ ...KEY_A1, secretAccessKey: 'not-the-right-secret' })));
+  const err = await failure(sign(client({ ...KEY_A1, secretAccessKey: 'not-the-right-secret' })));
   expect(err.name).toBe('InvalidSignatureException');
   expect(err.message).toBe(MISMATCH);
   expect(err.$metadata.httpStatusCode).toBe(400);
 });
 
 it('refuses an unknown access key with UnrecognizedClientException', async () => {
-  const err = await refusal(
+  const err = await failure(
     sign(client({ accessKeyId: 'QKMSUNKNOWNKEY01', secretAccessKey: 'whatever-secret-1' })),
   );
   expect(err.name).toBe('UnrecognizedClientException');
@@ -93,12 +84,12 @@ it('refuses an unknown access key with UnrecognizedClientException', async () =>
 });
 
 it('refuses expired and future signatures', async () => {
-  const expired = await refusal(sign(client(KEY_A1, -10 * 60_000)));
+  const expired = await failure(sign(client(KEY_A1, -10 * 60_000)));
   expect(expired.name).toBe('InvalidSignatureException');
   expect(expired.message).toMatch(
     /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
   );
-  const future = await refusal(sign(client(KEY_A1, 10 * 60_000)));
+  const future = await failure(sign(client(KEY_A1, 10 * 60_000)));
   expect(future.name).toBe('InvalidSignatureException');
   expect(future.message).toMatch(/^Signature not yet current: /);
 });
@@ -128,7 +119,7 @@ it.each([
   ],
 ])('refuses a request whose %s changed after signing', async (_what, tamper) => {
   const kms = tamperAfterSigning(t.gateway.url, KEY_A1, tamper as never);
-  const err = await refusal(sign(kms));
+  const err = await failure(sign(kms));
   expect(err.name).toBe('InvalidSignatureException');
   kms.destroy();
 });
@@ -144,7 +135,7 @@ it('refuses a signature that does not cover x-amz-target', async () => {
           .join(';')}`,
     );
   });
-  const err = await refusal(sign(kms));
+  const err = await failure(sign(kms));
   expect(err.name).toBe('InvalidSignatureException');
   expect(err.message).toBe("'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.");
   kms.destroy();
@@ -189,7 +180,7 @@ it('reloads the credentials file without a restart: a rotated-in key works, a re
     10_000,
   );
   expect(rotated).toBe(true);
-  const err = await refusal(sign(client(KEY_A1)));
+  const err = await failure(sign(client(KEY_A1)));
   expect(err.name).toBe('UnrecognizedClientException');
   expect((await client(KEY_A2).send(new ListKeysCommand({}))).Keys?.length).toBeGreaterThan(0);
 }, 30_000);

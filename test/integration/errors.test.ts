@@ -11,7 +11,6 @@ import {
   InvalidKeyUsageException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
-  KMSServiceException,
   NotFoundException,
   SignCommand,
   VerifyCommand,
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
 import { METADATA_APPLICATION, encodeMetadata, metadataLabel } from '../../src/keys/metadata-codec';
+import { failure } from '../support/failure';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 import { postKms, tamperingClient } from '../support/raw-requests';
 
@@ -26,17 +26,6 @@ let t: TestGateway;
 let p256KeyId: string;
 const ARN_PREFIX = 'arn:aws:kms:us-east-1:111122223333';
 const DISABLED_KEY = '0c3c1a52-7d1e-4c55-9d3e-6d7b5a0e1f21';
-
-/** Runs `promise`, expecting it to fail; returns the SDK exception. */
-async function failure(promise: Promise<unknown>): Promise<KMSServiceException> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof KMSServiceException) return err;
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 /** A Sign of a 64-byte DIGEST with the demo Ed25519 key. */
 const ed25519DigestSign = (algorithm: 'ED25519_SHA_512' | 'ED25519_PH_SHA_512') =>

@@ -1,7 +1,6 @@
 // Key management through the real SDK: CreateKey for every spec, aliases, states, the deletion
 // window (with a fake clock), tags, HMAC, and survival across a restart.
 
-import { execFileSync } from 'node:child_process';
 import {
   AlreadyExistsException,
   CancelKeyDeletionCommand,
@@ -18,7 +17,6 @@ import {
   InvalidKeyUsageException,
   KMSInvalidMacException,
   KMSInvalidStateException,
-  KMSServiceException,
   ListAliasesCommand,
   ListResourceTagsCommand,
   NotFoundException,
@@ -35,23 +33,14 @@ import {
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { KEY_SPEC_TABLE, KEY_SPECS } from '../../src/crypto/key-specs';
-import { SOFTHSM_MODULE, readPinFile } from '../../src/cli/dev-token';
-import { startTestGateway, testTokenEnv, type TestGateway } from '../support/test-token';
+import { failure } from '../support/failure';
+import { pkcs11Tool } from '../support/pkcs11-tool';
+import { startTestGateway, type TestGateway } from '../support/test-token';
 import { nodeVerifies } from '../support/verify-independently';
 
 const DAY = 86_400;
 let clock = Math.floor(Date.now() / 1000);
 let t: TestGateway;
-
-async function failure(promise: Promise<unknown>): Promise<KMSServiceException> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof KMSServiceException) return err;
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function newKey(
   keySpec: KeySpec = 'ECC_NIST_P256',
@@ -143,28 +132,13 @@ describe('CreateKey', () => {
     'generates %s key material as sensitive and never extractable (as pkcs11-tool sees it)',
     async (spec) => {
       const keyId = await newKey(spec);
-      const env = testTokenEnv();
-      const listing = execFileSync(
-        'pkcs11-tool',
-        [
-          '--module',
-          SOFTHSM_MODULE,
-          '--token-label',
-          env.QKMS_TOKEN_LABEL as string,
-          '--login',
-          '--pin',
-          readPinFile(env.QKMS_PIN_FILE as string),
-          '--list-objects',
-          '--type',
-          spec === 'HMAC_256' ? 'secrkey' : 'privkey',
-          '--label',
-          keyId,
-        ],
-        {
-          env: { ...process.env, SOFTHSM2_CONF: env.SOFTHSM2_CONF },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      ).toString();
+      const listing = pkcs11Tool([
+        '--list-objects',
+        '--type',
+        spec === 'HMAC_256' ? 'secrkey' : 'privkey',
+        '--label',
+        keyId,
+      ]);
       expect(listing).toContain(`label:      ${keyId}`);
       expect(listing).toMatch(/Access:\s+sensitive, always sensitive, never extractable, local/);
     },

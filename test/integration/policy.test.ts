@@ -6,13 +6,13 @@ import {
   CreateKeyCommand,
   DescribeKeyCommand,
   KMSClient,
-  KMSServiceException,
   ListKeysCommand,
   NotFoundException,
   SignCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
+import { failure } from '../support/failure';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 const KEYS = {
@@ -72,16 +72,6 @@ const signInput = (overrides: Partial<SignCommandInput> = {}): SignCommandInput 
   ...overrides,
 });
 
-async function denial(promise: Promise<unknown>): Promise<KMSServiceException> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof KMSServiceException) return err;
-    throw err;
-  }
-  throw new Error('expected AccessDeniedException');
-}
-
 const client = (name: string): KMSClient => clients[name] as KMSClient;
 
 it('lets a principal do exactly what its statements allow', async () => {
@@ -95,7 +85,7 @@ it('lets a principal do exactly what its statements allow', async () => {
 });
 
 it('denies another key, another action and conditions that do not match, in AWS wording', async () => {
-  const otherKey = await denial(
+  const otherKey = await failure(
     client('alice').send(new DescribeKeyCommand({ KeyId: demoAlias('ECC_NIST_P384') })),
   );
   expect(otherKey.name).toBe('AccessDeniedException');
@@ -103,7 +93,7 @@ it('denies another key, another action and conditions that do not match, in AWS 
   expect(otherKey.message).toBe(
     `User: alice is not authorized to perform: kms:DescribeKey on resource: ${arn} because no QKMS policy allows the kms:DescribeKey action`,
   );
-  const create = await denial(
+  const create = await failure(
     client('alice').send(
       new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
     ),
@@ -112,14 +102,14 @@ it('denies another key, another action and conditions that do not match, in AWS 
     'User: alice is not authorized to perform: kms:CreateKey on resource: * because no QKMS policy allows the kms:CreateKey action',
   );
   const digest = createHash('sha256').update('policy').digest();
-  const wrongType = await denial(
+  const wrongType = await failure(
     client('alice').send(new SignCommand(signInput({ Message: digest, MessageType: 'DIGEST' }))),
   );
   expect(wrongType.name).toBe('AccessDeniedException');
 });
 
 it('lets an explicit deny win over an allow, matched by tag', async () => {
-  const err = await denial(client('bob').send(new SignCommand(signInput())));
+  const err = await failure(client('bob').send(new SignCommand(signInput())));
   expect(err.name).toBe('AccessDeniedException');
   expect(err.message).toMatch(/with an explicit deny in a QKMS policy$/);
   const created = await client('bob').send(
@@ -136,12 +126,12 @@ it('matches kms:RequestAlias only when the request names the key by that alias',
     (await client('carol').send(new SignCommand(signInput()))).Signature?.length,
   ).toBeGreaterThan(60);
   const keyId = t.gateway.catalog.resolve(P256).record.keyId;
-  const byId = await denial(client('carol').send(new SignCommand(signInput({ KeyId: keyId }))));
+  const byId = await failure(client('carol').send(new SignCommand(signInput({ KeyId: keyId }))));
   expect(byId.name).toBe('AccessDeniedException');
 });
 
 it('still answers NotFoundException for keys that do not exist', async () => {
-  const err = await denial(
+  const err = await failure(
     client('alice').send(new SignCommand(signInput({ KeyId: 'alias/missing' }))),
   );
   expect(err).toBeInstanceOf(NotFoundException);
