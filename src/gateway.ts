@@ -8,6 +8,9 @@ import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
+import { createHealthServer } from './http/health-listener';
+import { createMetrics } from './metrics/gateway-metrics';
+import { VERSION } from './version';
 import { clientCertificatePrincipal } from './auth/client-certificate';
 import { KeyCatalog } from './keys/key-catalog';
 import { KeyStore } from './keys/key-store';
@@ -22,6 +25,8 @@ import type { TokenApi, TokenDescription } from './pkcs11/token-api';
 
 export interface Gateway {
   readonly url: string;
+  /** The operations listener: /metrics, /healthz, /readyz. */
+  readonly metricsUrl: string;
   readonly token: TokenApi;
   readonly catalog: KeyCatalog;
   readonly store: KeyStore;
@@ -107,7 +112,16 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { client, token, description } = await openToken(config, pin);
+  const metrics = createMetrics(token, VERSION);
+  client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
+  let closing = false;
+  const health = createHealthServer({
+    registry: metrics.registry,
+    // A token that does not answer within a second is not ready, whatever it would say later.
+    ready: async () => !closing && (await client.call('stats', [], 1000)).loggedIn,
+  });
   try {
+    await listen(health, config.metrics.host, config.metrics.port);
     log.info(
       {
         token: description.label,
@@ -147,6 +161,7 @@ export async function startGateway(
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
       policy: new Policy(config.policy),
+      observe: (operation, outcome, seconds) => metrics.request(operation, outcome, seconds),
       ...(authenticator ? { authenticate: authenticator } : {}),
     });
     const listener = createListener(config, app, log);
@@ -156,23 +171,28 @@ export async function startGateway(
     await listen(server, config.listen.host, config.listen.port);
     const { port } = server.address() as AddressInfo;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const metricsPort = (health.address() as AddressInfo).port;
     return {
       url: `${listener.scheme}://${host}:${port}`,
+      metricsUrl: `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${metricsPort}`,
       token,
       catalog,
       store,
       capabilities,
       description,
       async close() {
+        closing = true;
         catalog.stopRefresh();
         options.credentials?.unwatch();
         listener.stopWatching();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await client.shutdown();
         await audit.close();
+        await new Promise<void>((resolve) => health.close(() => resolve()));
       },
     };
   } catch (err) {
+    health.close();
     await client.shutdown().catch(() => undefined);
     throw err;
   }

@@ -194,6 +194,23 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'Time a client has to send a whole request (headers within a third of it); slower clients are disconnected. No token session is held while a request is read.',
   },
   {
+    path: 'metrics.host',
+    env: 'QKMS_METRICS_HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    description:
+      'Address of the operations listener (/metrics, /healthz, /readyz), separate from the API. Use 0.0.0.0 where Prometheus or the kubelet scrape from outside the pod.',
+  },
+  {
+    path: 'metrics.port',
+    env: 'QKMS_METRICS_PORT',
+    type: 'integer',
+    default: 9464,
+    min: 0,
+    max: 65535,
+    description: 'Port of the operations listener (0 picks a free port).',
+  },
+  {
     path: 'log.level',
     env: 'QKMS_LOG_LEVEL',
     type: 'enum',
@@ -233,6 +250,7 @@ export interface QkmsConfig {
   };
   readonly arn: { readonly partition: string; readonly region: string; readonly account: string };
   readonly metadata: { readonly refreshSeconds: number };
+  readonly metrics: { readonly host: string; readonly port: number };
   readonly http: { readonly maxBodyBytes: number; readonly requestTimeoutMs: number };
   readonly log: { readonly level: string };
   readonly keys: readonly AdoptedKeyConfig[];

@@ -27,6 +27,8 @@ export interface KmsHandlerOptions {
   readonly maxBodyBytes: number;
   /** Refuse Host headers that are not loopback names (on while there is no authentication). */
   readonly loopbackHostsOnly: boolean;
+  /** Told about every finished request (metrics). */
+  readonly observe?: (operation: string, outcome: string, seconds: number) => void;
   /** Key policies, applied to authenticated principals. */
   readonly policy?: Policy;
   /** Checks the request's SigV4 signature; absent when auth.mode is none. */
@@ -75,6 +77,7 @@ function operationFor(target: string | string[] | undefined) {
 export function kmsHandler(options: KmsHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
+    const started = process.hrtime.bigint();
     let op: Operation | undefined;
     let principal: string | null = null;
     let input: Record<string, unknown> | undefined;
@@ -146,5 +149,10 @@ export function kmsHandler(options: KmsHandlerOptions) {
       if (!res.headersSent)
         sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
     }
+    options.observe?.(
+      op?.name ?? 'unknown',
+      error ? error.name : 'success',
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
   };
 }

@@ -55,6 +55,13 @@ const CLIENT_MESSAGE: Partial<Record<KmsErrorName, string>> = {
   KMSInvalidStateException: 'The key material needed for this operation is not in the HSM.',
 };
 
+/** Whether the table names this code (metrics label only known names). */
+export function isKnownCkr(ckrName: string): boolean {
+  return (
+    Object.hasOwn(RULES, ckrName) || ckrName === 'CKR_GENERAL_ERROR' || ckrName === 'NATIVE_ERROR'
+  );
+}
+
 export function ckrRule(ckrName: string): CkrRule {
   return Object.hasOwn(RULES, ckrName) ? (RULES[ckrName] as CkrRule) : FALLBACK;
 }

@@ -17,6 +17,8 @@ export class SessionPool {
   private readonly idle: Buffer[] = [];
   private readonly waiters: Waiter[] = [];
   private closed = false;
+  /** Sessions this pool holds, idle or lent out. */
+  private owned = 0;
 
   constructor(
     private readonly openSession: () => Buffer,
@@ -24,7 +26,10 @@ export class SessionPool {
     size: number,
     private readonly acquireTimeoutMs: number,
   ) {
-    for (let i = 0; i < size; i++) this.idle.push(openSession());
+    for (let i = 0; i < size; i++) {
+      this.idle.push(openSession());
+      this.owned++;
+    }
   }
 
   acquire(): Promise<Buffer> {
@@ -48,6 +53,7 @@ export class SessionPool {
   release(session: Buffer, broken = false): void {
     if (this.closed) {
       this.closeQuietly(session);
+      this.owned--;
       return;
     }
     let next = session;
@@ -56,6 +62,7 @@ export class SessionPool {
       try {
         next = this.openSession();
       } catch {
+        this.owned--;
         return; // The token is gone: the pool shrinks until the module is re-initialised.
       }
     }
@@ -75,7 +82,18 @@ export class SessionPool {
       clearTimeout(w.timer);
       w.reject(new Error('session pool is closed'));
     }
-    for (const s of this.idle.splice(0)) this.closeQuietly(s);
+    for (const s of this.idle.splice(0)) {
+      this.closeQuietly(s);
+      this.owned--;
+    }
+  }
+
+  stats(): { sessions: number; inUse: number; waiting: number } {
+    return {
+      sessions: this.owned,
+      inUse: this.owned - this.idle.length,
+      waiting: this.waiters.length,
+    };
   }
 
   private closeQuietly(session: Buffer): void {

@@ -47,6 +47,13 @@ export interface TokenDescription {
   readonly mechanisms: readonly number[];
 }
 
+export interface TokenStats {
+  readonly loggedIn: boolean;
+  readonly sessions: number;
+  readonly inUse: number;
+  readonly waiting: number;
+}
+
 export interface TokenApi {
   open(options: OpenOptions): Promise<TokenDescription>;
   close(): Promise<void>;
@@ -75,6 +82,8 @@ export interface TokenApi {
     data: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
+  /** Session pool and login state, for metrics and readiness. */
+  stats(): Promise<TokenStats>;
   listData(application: string): Promise<DataObject[]>;
   createData(application: string, label: string, value: Uint8Array): Promise<void>;
   destroyData(application: string, label: string): Promise<void>;

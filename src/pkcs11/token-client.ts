@@ -36,6 +36,8 @@ export class TokenClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | null = null;
+  /** Told about every finished call (metrics); set after construction. */
+  observe: ((method: TokenMethod, seconds: number, ckr: string | null) => void) | null = null;
 
   /**
    * @param deadlineMs default deadline per call
@@ -79,9 +81,13 @@ export class TokenClient {
       );
     }
     const id = this.nextId++;
+    const started = process.hrtime.bigint();
+    const done = (ckr: string | null) =>
+      this.observe?.(method, Number(process.hrtime.bigint() - started) / 1e9, ckr);
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
+        done('QKMS_DEADLINE_PASSED');
         reject(
           new KmsError(
             'DependencyTimeoutException',
@@ -89,7 +95,18 @@ export class TokenClient {
           ),
         );
       }, deadlineMs);
-      this.pending.set(id, { resolve: resolvePromise, reject, timer });
+      this.pending.set(id, {
+        resolve: (value) => {
+          done(null);
+          resolvePromise(value);
+        },
+        reject: (err) => {
+          const cause = err instanceof KmsError ? err.cause : undefined;
+          done(cause instanceof TokenError ? cause.ckr : 'NATIVE_ERROR');
+          reject(err);
+        },
+        timer,
+      });
       const request: TokenRequest = { id, method, args, deadline: Date.now() + deadlineMs };
       this.worker.postMessage(request);
     });
@@ -138,6 +155,7 @@ export function tokenProxy(client: TokenClient): TokenApi {
     importPublicKey: (...a) => client.call('importPublicKey', a),
     sign: (...a) => client.call('sign', a),
     verify: (...a) => client.call('verify', a),
+    stats: (...a) => client.call('stats', a),
     listData: (...a) => client.call('listData', a),
     createData: (...a) => client.call('createData', a),
     destroyData: (...a) => client.call('destroyData', a),

@@ -34,6 +34,7 @@ import type {
   OpenOptions,
   TokenApi,
   TokenDescription,
+  TokenStats,
 } from './token-api';
 
 const MAX_SIGNATURE_BYTES = 1024;
@@ -385,6 +386,11 @@ export class TokenHost implements TokenApi {
         throw err;
       }
     });
+  }
+
+  async stats(): Promise<TokenStats> {
+    const pool = this.pool?.stats() ?? { sessions: 0, inUse: 0, waiting: 0 };
+    return { loggedIn: this.p11 !== null && this.closing === null, ...pool };
   }
 
   listData(application: string): Promise<DataObject[]> {

@@ -22,6 +22,7 @@ export default async function globalSetup(): Promise<void> {
     QKMS_PIN_FILE: dev.pinFile,
     QKMS_LISTEN_PORT: '0',
     QKMS_AUTH_MODE: 'none',
+    QKMS_METRICS_PORT: '0',
   });
   const gateway = await startGateway(config, pin, createLogger('silent'));
   try {

@@ -22,6 +22,7 @@ export function testTokenEnv(): Record<string, string> {
     // Most tests are about KMS semantics, not authentication: auth.test.ts turns SigV4 on.
     QKMS_AUTH_MODE: 'none',
     QKMS_AUDIT_FILE: `${dataDir}/audit.log`,
+    QKMS_METRICS_PORT: '0',
   };
 }
 

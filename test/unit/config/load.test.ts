@@ -36,6 +36,7 @@ describe('loadConfig defaults', () => {
       },
       arn: { partition: 'aws', region: 'us-east-1', account: '111122223333' },
       metadata: { refreshSeconds: 5 },
+      metrics: { host: '127.0.0.1', port: 9464 },
       http: { maxBodyBytes: 65536, requestTimeoutMs: 30000 },
       log: { level: 'info' },
       keys: [],

@@ -59,6 +59,7 @@ function fakeToken(data: DataObject[], broken: Set<string> = new Set()): TokenAp
       return p256Info(locator.idHex ?? '');
     },
     open: unused,
+    stats: unused,
     generateSecretKey: unused,
     close: unused,
     generateKeyPair: unused,

@@ -53,6 +53,7 @@ function memoryToken() {
       for (let i = data.length - 1; i >= 0; i--) if (data[i]?.label === label) data.splice(i, 1);
     },
     open: unused,
+    stats: unused,
     close: unused,
     generateSecretKey: unused,
     listKeys: unused,
