@@ -95,6 +95,8 @@ function startupError(label: string, err: unknown): Error {
 export interface GatewayOptions {
   /** Clock in epoch seconds (tests move it to cross the deletion window). */
   readonly now?: () => number;
+  /** Tests only: flip a bit in every token signature, as a faulty HSM would. */
+  readonly corruptSignaturesForTests?: boolean;
   /** Access keys for SigV4; required when auth.mode is sigv4. */
   readonly credentials?: CredentialStore | null;
   /** Runs after the catalog is loaded and before the API listens (e.g. `qkms dev` demo keys). */
@@ -156,7 +158,25 @@ export async function startGateway(
     }
     options.credentials?.watch((result) => reportReload(log, result));
     const app = createApp({
-      ctx: { catalog, store, token, capabilities, scope: config.arn, audit },
+      ctx: {
+        catalog,
+        store,
+        token,
+        capabilities,
+        scope: config.arn,
+        audit,
+        selfVerify: {
+          enabled: config.pkcs11.selfVerify === 'rsa',
+          failed: (algorithm) => {
+            metrics.selfVerifyFailure(algorithm);
+            log.error(
+              { algorithm },
+              'the HSM returned a signature that does not verify; it was withheld',
+            );
+          },
+          ...(options.corruptSignaturesForTests ? { corruptForTests: true } : {}),
+        },
+      },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',

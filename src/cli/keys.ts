@@ -68,7 +68,16 @@ export async function runKeys({ config, pin }: LoadedConfig, args: KeysArgs): Pr
     problems.forEach((p) => console.error(`warning: ${p}`));
     // Only the API writes audit lines; the operations run here need the trail's type, not a file.
     const audit = AuditTrail.inMemory();
-    const ctx: OperationContext = { catalog, store, token, capabilities, scope: config.arn, audit };
+    const selfVerify = { enabled: false, failed: () => undefined };
+    const ctx: OperationContext = {
+      catalog,
+      store,
+      token,
+      capabilities,
+      scope: config.arn,
+      audit,
+      selfVerify,
+    };
     switch (sub) {
       case 'list':
         for (const k of catalog.keys()) {

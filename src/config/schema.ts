@@ -144,6 +144,15 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'Open read-only sessions and never write to the token (for HSM users without write rights; keys then come from the `keys` catalog only).',
   },
   {
+    path: 'pkcs11.selfVerify',
+    env: 'QKMS_SELF_VERIFY',
+    type: 'enum',
+    default: 'rsa',
+    values: ['rsa', 'off'],
+    description:
+      'rsa: every RSA signature is checked against the public key before it is returned; a faulty one (which could leak the private key) is withheld, counted and logged. off: no check.',
+  },
+  {
     path: 'arn.partition',
     env: 'QKMS_ARN_PARTITION',
     type: 'string',
@@ -247,6 +256,7 @@ export interface QkmsConfig {
     readonly acquireTimeoutMs: number;
     readonly callTimeoutMs: number;
     readonly readOnly: boolean;
+    readonly selfVerify: 'rsa' | 'off';
   };
   readonly arn: { readonly partition: string; readonly region: string; readonly account: string };
   readonly metadata: { readonly refreshSeconds: number };

@@ -8,6 +8,7 @@ import { ed25519ph } from '@noble/curves/ed25519';
 import { CKG_MGF1, CKM } from '../pkcs11/constants';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature';
+import { pkcs1Consistent, pssConsistent } from './rsa-self-check';
 
 export const SIGNING_ALGORITHMS = [
   'RSASSA_PSS_SHA_256',
@@ -52,6 +53,11 @@ export interface SigningAlgorithmEntry {
   decodeSignature(wire: Buffer, key: KeyShape): Buffer | null;
   /** Checks a KMS-form signature over a RAW message without the token (self-checks, tests). */
   verifyRaw(message: Buffer, key: KeyObject, signature: Buffer): boolean;
+  /**
+   * RSA only: checks the token's signature over exactly the token input, before it is returned
+   * (a faulty CRT signature would leak the private key).
+   */
+  readonly selfCheck?: (tokenInput: Buffer, signature: Buffer, key: KeyObject) => boolean;
 }
 
 // DER DigestInfo prefixes (RFC 8017 §9.2 note 1) for the hashes KMS uses.
@@ -95,6 +101,7 @@ function pkcs1(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
     encodeSignature: asIs,
     decodeSignature: exactLength,
     verifyRaw: (m, key, sig) => verify(hash, m, { key, padding: constants.RSA_PKCS1_PADDING }, sig),
+    selfCheck: pkcs1Consistent,
   };
 }
 
@@ -118,6 +125,7 @@ function pss(name: SigningAlgorithm, hash: Hash): SigningAlgorithmEntry {
         { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[hash] },
         sig,
       ),
+    selfCheck: (input, sig, key) => pssConsistent(hash, input, sig, key),
   };
 }
 

@@ -12,6 +12,8 @@ export interface GatewayMetrics {
   request(operation: string, outcome: string, seconds: number): void;
   /** One finished call into the token thread; `ckr` is set when the token refused. */
   tokenCall(method: string, seconds: number, ckr: string | null): void;
+  /** A token signature failed the pairwise check and was withheld. */
+  selfVerifyFailure(algorithm: string): void;
 }
 
 const LATENCY_BUCKETS = [
@@ -45,6 +47,12 @@ export function createMetrics(token: TokenApi, version: string): GatewayMetrics 
     name: 'qkms_pkcs11_errors_total',
     help: 'PKCS#11 failures by CKR name (QKMS_* for failures on the PKCS#11 side that are not CKR values).',
     labelNames: ['ckr'] as const,
+    registers: [registry],
+  });
+  const selfVerifyFailures = new Counter({
+    name: 'qkms_self_verify_failures_total',
+    help: 'Token signatures that failed the pairwise check against the public key and were withheld.',
+    labelNames: ['algorithm'] as const,
     registers: [registry],
   });
   const throttled = new Counter({
@@ -87,6 +95,9 @@ export function createMetrics(token: TokenApi, version: string): GatewayMetrics 
       requests.inc({ operation, outcome });
       duration.observe({ operation }, seconds);
       if (outcome === 'ThrottlingException') throttled.inc();
+    },
+    selfVerifyFailure(algorithm) {
+      selfVerifyFailures.inc({ algorithm });
     },
     tokenCall(method, seconds, ckr) {
       tokenCalls.observe({ function: method }, seconds);

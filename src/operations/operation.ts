@@ -15,6 +15,16 @@ export interface OperationContext {
   readonly capabilities: Capabilities;
   readonly scope: ArnScope;
   readonly audit: AuditTrail;
+  /** Pairwise check of RSA signatures before they leave (pkcs11.selfVerify). */
+  readonly selfVerify: SelfVerify;
+}
+
+export interface SelfVerify {
+  readonly enabled: boolean;
+  /** Called when a signature failed the check: metrics and logs. */
+  failed(algorithm: string): void;
+  /** Tests only: corrupt each token signature, as a faulty HSM would. */
+  readonly corruptForTests?: boolean;
 }
 
 /** Output values: Buffers become base64 on the wire; dates are epoch-second numbers already. */

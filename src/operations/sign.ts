@@ -1,9 +1,26 @@
-// Sign: hash in the gateway (unless the client sent a DIGEST), sign in the token, return the
-// signature in KMS's encoding (DER for ECDSA).
+// Sign: hash in the gateway (unless the client sent a DIGEST), sign in the token, check RSA
+// signatures against the public key before they leave, return KMS's encoding (DER for ECDSA).
 
-import { defineOperation } from './operation';
-import { dryRunSucceeded, signingPlan } from './key-use';
+import { KmsError } from '../errors/kms-error';
+import { defineOperation, type SelfVerify } from './operation';
+import { dryRunSucceeded, signingPlan, type SigningPlan } from './key-use';
 import { SIGNING_MEMBERS } from './signing-input';
+
+/** Refuses a token signature that does not verify: it is counted, logged and never returned. */
+function assertConsistent(
+  plan: SigningPlan,
+  tokenInput: Buffer,
+  signature: Buffer,
+  self: SelfVerify,
+): void {
+  const check = plan.algorithm.selfCheck;
+  if (!self.enabled || !check || check(tokenInput, signature, plan.key.publicKey)) return;
+  self.failed(plan.algorithm.name);
+  throw new KmsError(
+    'KMSInternalException',
+    'The HSM returned a signature that does not verify; it was withheld. Retry, and report it if it persists.',
+  );
+}
 
 export const sign = defineOperation({
   name: 'Sign',
@@ -14,17 +31,15 @@ export const sign = defineOperation({
     const messageType = input.MessageType ?? 'RAW';
     const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
     if (input.DryRun) dryRunSucceeded();
-    const raw = await ctx.token.sign(
-      key.record.locator,
-      plan.mechanism,
-      plan.algorithm.tokenInput(input.Message, messageType),
-    );
+    const tokenInput = plan.algorithm.tokenInput(input.Message, messageType);
+    const raw = await ctx.token.sign(key.record.locator, plan.mechanism, tokenInput);
+    const signature = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (ctx.selfVerify.corruptForTests)
+      signature[signature.length - 1] = (signature[signature.length - 1] as number) ^ 1;
+    assertConsistent(plan, tokenInput, signature, ctx.selfVerify);
     return {
       KeyId: key.arn,
-      Signature: plan.algorithm.encodeSignature(
-        Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
-        plan.key.shape,
-      ),
+      Signature: plan.algorithm.encodeSignature(signature, plan.key.shape),
       SigningAlgorithm: plan.algorithm.name,
     };
   },

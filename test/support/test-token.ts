@@ -41,6 +41,7 @@ export async function startTestGateway(
     env?: Record<string, string>;
     now?: () => number;
     clientCredentials?: { accessKeyId: string; secretAccessKey: string };
+    corruptSignatures?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
@@ -56,6 +57,7 @@ export async function startTestGateway(
   const gateway = await startGateway(config, pin, createLogger('silent'), {
     credentials,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.corruptSignatures ? { corruptSignaturesForTests: true } : {}),
   });
   const kms = new KMSClient({
     endpoint: gateway.url,

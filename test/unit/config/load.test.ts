@@ -33,6 +33,7 @@ describe('loadConfig defaults', () => {
         acquireTimeoutMs: 1000,
         callTimeoutMs: 5000,
         readOnly: false,
+        selfVerify: 'rsa',
       },
       arn: { partition: 'aws', region: 'us-east-1', account: '111122223333' },
       metadata: { refreshSeconds: 5 },
