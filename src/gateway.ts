@@ -205,7 +205,7 @@ export async function startGateway(
         catalog.stopRefresh();
         options.credentials?.unwatch();
         listener.stopWatching();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await drain(server, SHUTDOWN_DRAIN_MS);
         await client.shutdown();
         await audit.close();
         await new Promise<void>((resolve) => health.close(() => resolve()));
@@ -251,6 +251,26 @@ async function sweep(store: KeyStore, log: Logger): Promise<void> {
   } catch (err) {
     log.warn({ err: String(err) }, 'deletion sweep failed');
   }
+}
+
+/** How long in-flight requests get to finish at shutdown before their connections are cut. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting, lets in-flight requests finish, and closes keep-alive connections as soon as
+ * they fall idle (server.close alone leaves them open until their keep-alive timeout).
+ */
+function drain(server: Server, limitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), limitMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
