@@ -39,6 +39,7 @@ const RULES: Readonly<Record<string, CkrRule>> = {
   QKMS_POOL_EXHAUSTED: { kms: 'ThrottlingException', fault: 'none' },
   QKMS_DEADLINE_PASSED: { kms: 'DependencyTimeoutException', fault: 'none' },
   QKMS_CLOSING: { kms: 'KeyUnavailableException', fault: 'none' },
+  QKMS_RECOVERING: { kms: 'KeyUnavailableException', fault: 'none' },
   QKMS_TOKEN_NOT_FOUND: { kms: 'KeyUnavailableException', fault: 'device' },
   QKMS_NO_PRIVATE_KEY: { kms: 'KMSInvalidStateException', fault: 'none' },
   QKMS_NO_PUBLIC_KEY: { kms: 'KMSInvalidStateException', fault: 'none' },

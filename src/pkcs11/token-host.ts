@@ -17,7 +17,9 @@ import {
 } from './constants';
 import type { MechanismSpec } from './mechanism-spec';
 import { toPkcs11Mechanism } from './mechanism-params';
+import { ckrRule } from './ckr-table';
 import { SessionPool } from './session-pool';
+import { describeFailure } from './token-error';
 import {
   dataObjectSearch,
   dataObjectTemplate,
@@ -56,6 +58,7 @@ const NO_HANDLES: KeyHandles = { privateKey: null, publicKey: null, secretKey: n
 const found = (h: KeyHandles): boolean => Boolean(h.privateKey || h.publicKey || h.secretKey);
 
 const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
+const PIN_REFUSED = ['CKR_PIN_INCORRECT', 'CKR_PIN_LOCKED', 'CKR_PIN_EXPIRED'];
 const isCkr = (err: unknown, name: string): boolean =>
   err instanceof Error && err.message.includes(name);
 
@@ -69,10 +72,21 @@ export class TokenHost implements TokenApi {
   private inFlight = 0;
   private drained: (() => void) | null = null;
   private closing: Promise<void> | null = null;
+  private options: OpenOptions | null = null;
+  /** Set while the module is being re-initialised after a device fault. */
+  private recovering: Promise<void> | null = null;
+  private pinRefused = false;
 
   async open(options: OpenOptions): Promise<TokenDescription> {
     const p11 = new pkcs11js.PKCS11();
     p11.load(options.modulePath);
+    this.options = options;
+    return this.connect(p11);
+  }
+
+  /** C_Initialize, find the token, log in, open the pool: at start-up and after a device fault. */
+  private async connect(p11: pkcs11js.PKCS11): Promise<TokenDescription> {
+    const options = this.options as OpenOptions;
     try {
       // Without CKF_OS_LOCKING_OK SoftHSM disables its locks and concurrent signing crashes.
       p11.C_Initialize({ flags: CKF_OS_LOCKING_OK });
@@ -89,6 +103,7 @@ export class TokenHost implements TokenApi {
       // Never retried: real HSMs lock the PIN after a few failures.
       if (!isCkr(err, 'CKR_USER_ALREADY_LOGGED_IN')) throw err;
     }
+    this.handles.clear();
     this.pool = new SessionPool(
       () => p11.C_OpenSession(slot, flags),
       (s) => p11.C_CloseSession(s),
@@ -103,6 +118,46 @@ export class TokenHost implements TokenApi {
       serial: trimPadded(info.serialNumber),
       mechanisms: p11.C_GetMechanismList(slot),
     };
+  }
+
+  /**
+   * After a device-level failure (the HSM restarted, the network to it broke): drain the calls
+   * in flight, C_Finalize, and connect again with capped exponential backoff until it works.
+   * Meanwhile calls fail fast and stats() reports not logged in. A refused PIN stops the loop:
+   * it is never tried twice.
+   */
+  private recover(): void {
+    if (this.recovering || this.closing || !this.p11) return;
+    const p11 = this.p11;
+    this.recovering = (async () => {
+      if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+      this.pool?.close();
+      try {
+        if (this.anchor) p11.C_CloseSession(this.anchor);
+      } catch {
+        // the device is gone; so is the session
+      }
+      this.anchor = null;
+      for (let delay = 100; !this.closing; delay = Math.min(delay * 2, 5000)) {
+        try {
+          p11.C_Finalize();
+        } catch {
+          // not initialised, or already torn down by the fault
+        }
+        try {
+          await this.connect(p11);
+          return;
+        } catch (err) {
+          if (PIN_REFUSED.some((name) => isCkr(err, name))) {
+            this.pinRefused = true;
+            return;
+          }
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    })().finally(() => {
+      this.recovering = null;
+    });
   }
 
   /** Two processes opening one SoftHSM token at once sometimes get CKR_GENERAL_ERROR: retry. */
@@ -152,6 +207,9 @@ export class TokenHost implements TokenApi {
     work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T,
   ): Promise<T> {
     if (this.closing) throw new Error('QKMS_CLOSING: the token is shutting down');
+    if (this.recovering || this.pinRefused) {
+      throw new Error('QKMS_RECOVERING: the HSM connection is being re-established');
+    }
     const p11 = this.module();
     const pool = this.pool as SessionPool;
     const session = await pool.acquire();
@@ -160,6 +218,7 @@ export class TokenHost implements TokenApi {
     try {
       return await work(p11, session);
     } catch (err) {
+      if (ckrRule(describeFailure(err, 'call').ckr).fault === 'device') this.recover();
       broken =
         isCkr(err, 'CKR_SESSION_HANDLE_INVALID') ||
         isCkr(err, 'CKR_SESSION_CLOSED') ||
@@ -390,7 +449,8 @@ export class TokenHost implements TokenApi {
 
   async stats(): Promise<TokenStats> {
     const pool = this.pool?.stats() ?? { sessions: 0, inUse: 0, waiting: 0 };
-    return { loggedIn: this.p11 !== null && this.closing === null, ...pool };
+    const connected = this.p11 !== null && !this.closing && !this.recovering && !this.pinRefused;
+    return { loggedIn: connected, ...pool };
   }
 
   listData(application: string): Promise<DataObject[]> {
