@@ -1,5 +1,6 @@
 // ListAliases: aliases in name order, optionally only those of one key.
 
+import { KmsError } from '../errors/kms-error';
 import { LIMIT, MARKER } from './input-schema';
 import { defineOperation } from './operation';
 import { pageFields, paginate } from './paging';
@@ -8,8 +9,12 @@ export const listAliases = defineOperation({
   name: 'ListAliases',
   input: { KeyId: { kind: 'string', min: 1, max: 2048 }, Limit: LIMIT, Marker: MARKER },
   async handle(input, ctx) {
-    const keyId =
-      input.KeyId === undefined ? undefined : ctx.catalog.resolve(input.KeyId).record.keyId;
+    // KMS filters by key id or key ARN only; an alias here names no key.
+    const named = input.KeyId;
+    if (named !== undefined && (named.startsWith('alias/') || named.includes(':alias/'))) {
+      throw new KmsError('NotFoundException', `Invalid keyId '${named}'`);
+    }
+    const keyId = named === undefined ? undefined : ctx.catalog.resolve(named).record.keyId;
     const aliases = ctx.catalog.aliases().filter((a) => keyId === undefined || a.keyId === keyId);
     const page = paginate(aliases, (a) => a.name, input.Limit, input.Marker);
     return {

@@ -12,6 +12,7 @@ import {
   type KeyListEntry,
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
+import { failure } from '../support/failure';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 let t: TestGateway;
@@ -130,6 +131,12 @@ describe('ListAliases', () => {
     const out = await t.kms.send(new ListAliasesCommand({ KeyId: described.KeyMetadata?.KeyId }));
     expect(out.Aliases?.map((a) => a.AliasName)).toEqual([demoAlias('RSA_3072')]);
     expect(out.Truncated).toBe(false);
+  });
+
+  it('refuses an alias as the KeyId filter, as KMS takes key ids and key ARNs only', async () => {
+    const err = await failure(t.kms.send(new ListAliasesCommand({ KeyId: demoAlias('RSA_3072') })));
+    expect(err).toBeInstanceOf(NotFoundException);
+    expect(err.message).toBe(`Invalid keyId '${demoAlias('RSA_3072')}'`);
   });
 
   it('answers NotFoundException when filtering by an unknown key', async () => {
