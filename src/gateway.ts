@@ -9,7 +9,8 @@ import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
 import { createHealthServer } from './http/health-listener';
-import { createMetrics } from './metrics/gateway-metrics';
+import { createMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
+import type { SelfVerify } from './operations/operation';
 import { VERSION } from './version';
 import { clientCertificatePrincipal } from './auth/client-certificate';
 import { KeyCatalog } from './keys/key-catalog';
@@ -122,6 +123,7 @@ export async function startGateway(
     // A token that does not answer within a second is not ready, whatever it would say later.
     ready: async () => !closing && (await client.call('stats', [], 1000)).loggedIn,
   });
+  let catalog: KeyCatalog | null = null;
   try {
     await listen(health, config.metrics.host, config.metrics.port);
     log.info(
@@ -133,21 +135,9 @@ export async function startGateway(
       'token open',
     );
     const capabilities = await probeCapabilities(token, description.mechanisms);
-    const catalog = new KeyCatalog(token, {
-      scope: config.arn,
-      adopted: config.keys,
-      readOnly: config.pkcs11.readOnly,
-    });
-    const store = new KeyStore(token, catalog, config.pkcs11.readOnly, options.now);
-
-    const report = (problems: string[]) =>
-      problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
-    report((await catalog.load()).problems);
-    await sweep(store, log);
-    catalog.startRefresh(config.metadata.refreshSeconds, async (problems) => {
-      report(problems);
-      await sweep(store, log);
-    });
+    const keys = await startKeys(token, config, log, options.now);
+    catalog = keys.catalog;
+    const { store } = keys;
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = authenticatorFor(config, options.credentials ?? null);
     const audit = AuditTrail.open(config.audit?.file);
@@ -157,26 +147,14 @@ export async function startGateway(
       );
     }
     options.credentials?.watch((result) => reportReload(log, result));
+    const selfVerify = selfVerifyFor(
+      config,
+      metrics,
+      log,
+      options.corruptSignaturesForTests === true,
+    );
     const app = createApp({
-      ctx: {
-        catalog,
-        store,
-        token,
-        capabilities,
-        scope: config.arn,
-        audit,
-        selfVerify: {
-          enabled: config.pkcs11.selfVerify === 'rsa',
-          failed: (algorithm) => {
-            metrics.selfVerifyFailure(algorithm);
-            log.error(
-              { algorithm },
-              'the HSM returned a signature that does not verify; it was withheld',
-            );
-          },
-          ...(options.corruptSignaturesForTests ? { corruptForTests: true } : {}),
-        },
-      },
+      ctx: { catalog, store, token, capabilities, scope: config.arn, audit, selfVerify },
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
@@ -189,12 +167,10 @@ export async function startGateway(
     server.requestTimeout = config.http.requestTimeoutMs;
     server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
-    const { port } = server.address() as AddressInfo;
-    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-    const metricsPort = (health.address() as AddressInfo).port;
+    const keyCatalog = catalog;
     return {
-      url: `${listener.scheme}://${host}:${port}`,
-      metricsUrl: `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${metricsPort}`,
+      url: urlOf(listener.scheme, config.listen.host, server),
+      metricsUrl: urlOf('http', config.metrics.host, health),
       token,
       catalog,
       store,
@@ -202,7 +178,7 @@ export async function startGateway(
       description,
       async close() {
         closing = true;
-        catalog.stopRefresh();
+        keyCatalog.stopRefresh();
         options.credentials?.unwatch();
         listener.stopWatching();
         await drain(server, SHUTDOWN_DRAIN_MS);
@@ -212,10 +188,60 @@ export async function startGateway(
       },
     };
   } catch (err) {
+    catalog?.stopRefresh();
     health.close();
     await client.shutdown().catch(() => undefined);
     throw err;
   }
+}
+
+/** Loads the key catalog, runs the deletion sweeper once, and keeps both going in the background. */
+async function startKeys(
+  token: TokenApi,
+  config: QkmsConfig,
+  log: Logger,
+  now: (() => number) | undefined,
+): Promise<{ catalog: KeyCatalog; store: KeyStore }> {
+  const catalog = new KeyCatalog(token, {
+    scope: config.arn,
+    adopted: config.keys,
+    readOnly: config.pkcs11.readOnly,
+  });
+  const store = new KeyStore(token, catalog, config.pkcs11.readOnly, now);
+  const report = (problems: string[]) =>
+    problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
+  report((await catalog.load()).problems);
+  await sweep(store, log);
+  catalog.startRefresh(config.metadata.refreshSeconds, async (problems) => {
+    report(problems);
+    await sweep(store, log);
+  });
+  return { catalog, store };
+}
+
+function selfVerifyFor(
+  config: QkmsConfig,
+  metrics: GatewayMetrics,
+  log: Logger,
+  corrupt: boolean,
+): SelfVerify {
+  return {
+    enabled: config.pkcs11.selfVerify === 'rsa',
+    failed: (algorithm) => {
+      metrics.selfVerifyFailure(algorithm);
+      log.error(
+        { algorithm },
+        'the HSM returned a signature that does not verify; it was withheld',
+      );
+    },
+    ...(corrupt ? { corruptForTests: true } : {}),
+  };
+}
+
+/** The URL a listening server answers on (IPv6 hosts in brackets). */
+function urlOf(scheme: string, host: string, server: { address(): unknown }): string {
+  const { port } = server.address() as AddressInfo;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function reportReload(log: Logger, result: ReturnType<CredentialStore['reload']>): void {
