@@ -59,8 +59,8 @@ const found = (h: KeyHandles): boolean => Boolean(h.privateKey || h.publicKey ||
 
 const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
 const PIN_REFUSED = ['CKR_PIN_INCORRECT', 'CKR_PIN_LOCKED', 'CKR_PIN_EXPIRED'];
-const isCkr = (err: unknown, name: string): boolean =>
-  err instanceof Error && err.message.includes(name);
+/** Whether pkcs11js failed with this CKR (by name, or by number when the message lacks it). */
+const isCkr = (err: unknown, name: string): boolean => describeFailure(err, '').ckr === name;
 
 export class TokenHost implements TokenApi {
   private p11: pkcs11js.PKCS11 | null = null;
@@ -218,11 +218,10 @@ export class TokenHost implements TokenApi {
     try {
       return await work(p11, session);
     } catch (err) {
-      if (ckrRule(describeFailure(err, 'call').ckr).fault === 'device') this.recover();
-      broken =
-        isCkr(err, 'CKR_SESSION_HANDLE_INVALID') ||
-        isCkr(err, 'CKR_SESSION_CLOSED') ||
-        isCkr(err, 'CKR_OPERATION_ACTIVE');
+      // The CKR table decides: session-level codes replace the session, device-level ones reconnect.
+      const fault = ckrRule(describeFailure(err, 'call').ckr).fault;
+      if (fault === 'device') this.recover();
+      broken = fault === 'session';
       throw err;
     } finally {
       pool.release(session, broken);

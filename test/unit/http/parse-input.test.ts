@@ -1,4 +1,4 @@
-import { KmsError } from '../../../src/errors/kms-error';
+import { thrownKmsError } from '../../support/thrown';
 import { parseInput } from '../../../src/http/parse-input';
 import { sign } from '../../../src/operations/sign';
 import { verify } from '../../../src/operations/verify';
@@ -9,17 +9,7 @@ import { getPublicKey } from '../../../src/operations/get-public-key';
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const b64 = (n: number, fill = 0x61): string => Buffer.alloc(n, fill).toString('base64');
 
-/** The error parseInput throws, as name and message. */
-function failure(run: () => unknown): { name: string; message: string; status: number } {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(KmsError);
-    const e = err as KmsError;
-    return { name: e.name, message: e.message, status: e.status };
-  }
-  throw new Error('expected parseInput to throw');
-}
+const failure = thrownKmsError;
 
 const validSign = { KeyId: KEY, Message: b64(10), SigningAlgorithm: 'ECDSA_SHA_256' };
 const ALGORITHMS =

@@ -1,19 +1,10 @@
-import { KmsError } from '../../../src/errors/kms-error';
+import { thrownKmsError } from '../../support/thrown';
 import { pageFields, paginate } from '../../../src/operations/paging';
 
 const ITEMS = Array.from({ length: 250 }, (_, i) => `key-${String(i).padStart(4, '0')}`);
 const self = (s: string): string => s;
 
-function invalidMarker(run: () => unknown): { name: string; message: string; status: number } {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(KmsError);
-    const e = err as KmsError;
-    return { name: e.name, message: e.message, status: e.status };
-  }
-  throw new Error('expected InvalidMarkerException');
-}
+const invalidMarker = thrownKmsError;
 
 describe('paginate', () => {
   it('walks 250 items in three pages of at most 100', () => {
