@@ -18,7 +18,7 @@ if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
   command -v aws >/dev/null || missing+=(awscli)
   # The HSM outage tests serve the token over a socket with p11-kit's RPC server and client.
   command -v p11-kit >/dev/null || missing+=(p11-kit)
-  [ -f /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so ] || missing+=(p11-kit-modules)
+  dpkg -s p11-kit-modules >/dev/null 2>&1 || missing+=(p11-kit-modules)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt" >&2
