@@ -16,6 +16,8 @@ command -v make >/dev/null || missing+=(make)
 command -v python3 >/dev/null || missing+=(python3)
 if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
   command -v aws >/dev/null || missing+=(awscli)
+  # promtool (deploy/monitoring tests) comes only in Debian's prometheus package.
+  command -v promtool >/dev/null || missing+=(prometheus)
   # The HSM outage tests serve the token over a socket with p11-kit's RPC server and client.
   command -v p11-kit >/dev/null || missing+=(p11-kit)
   dpkg -s p11-kit-modules >/dev/null 2>&1 || missing+=(p11-kit-modules)
