@@ -115,13 +115,14 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { client, token, description } = await openToken(config, pin);
-  const metrics = createMetrics(token, VERSION);
+  // A token that does not answer within a second is not ready, whatever it would say later.
+  const quickStats = () => client.call('stats', [], 1000);
+  const metrics = createMetrics(quickStats, VERSION);
   client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
   let closing = false;
   const health = createHealthServer({
     registry: metrics.registry,
-    // A token that does not answer within a second is not ready, whatever it would say later.
-    ready: async () => !closing && (await client.call('stats', [], 1000)).loggedIn,
+    ready: async () => !closing && (await quickStats()).loggedIn,
   });
   let catalog: KeyCatalog | null = null;
   try {

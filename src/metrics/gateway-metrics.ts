@@ -4,7 +4,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isKnownCkr } from '../pkcs11/ckr-table';
-import type { TokenApi } from '../pkcs11/token-api';
+import type { TokenStats } from '../pkcs11/token-api';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -20,7 +20,14 @@ const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export function createMetrics(token: TokenApi, version: string): GatewayMetrics {
+/**
+ * @param tokenStats reads the token thread's state; it must give up quickly (a hung HSM must not
+ *   hang /metrics), and a failure reads as "not logged in".
+ */
+export function createMetrics(
+  tokenStats: () => Promise<TokenStats>,
+  version: string,
+): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'qkms_' });
   const requests = new Counter({
@@ -60,10 +67,35 @@ export function createMetrics(token: TokenApi, version: string): GatewayMetrics 
     help: 'Requests answered ThrottlingException because no token session became free in time.',
     registers: [registry],
   });
-  const loggedIn = new Gauge({
-    name: 'qkms_token_logged_in',
-    help: '1 while the token is open and logged in, else 0.',
+  // One read of the token's state serves every series of a scrape.
+  let scrape: Promise<TokenStats | null> | null = null;
+  const stats = (): Promise<TokenStats | null> => {
+    scrape ??= tokenStats()
+      .catch(() => null) // the token thread did not answer in time
+      .finally(() => setImmediate(() => (scrape = null)));
+    return scrape;
+  };
+  let reconnectsSeen = 0;
+  new Counter({
+    name: 'qkms_hsm_reconnects_total',
+    help: 'Times the PKCS#11 module was re-initialised and logged in again after a device-level fault.',
     registers: [registry],
+    async collect() {
+      const now = await stats();
+      // The token thread counts; the counter follows it.
+      if (now && now.reconnects > reconnectsSeen) {
+        this.inc(now.reconnects - reconnectsSeen);
+        reconnectsSeen = now.reconnects;
+      }
+    },
+  });
+  new Gauge({
+    name: 'qkms_token_logged_in',
+    help: '1 while the token is open, logged in and answering, else 0.',
+    registers: [registry],
+    async collect() {
+      this.set((await stats())?.loggedIn ? 1 : 0);
+    },
   });
   new Gauge({
     name: 'qkms_session_pool_sessions',
@@ -71,15 +103,10 @@ export function createMetrics(token: TokenApi, version: string): GatewayMetrics 
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      try {
-        const stats = await token.stats();
-        this.set({ state: 'open' }, stats.sessions);
-        this.set({ state: 'in_use' }, stats.inUse);
-        this.set({ state: 'waiting' }, stats.waiting);
-        loggedIn.set(stats.loggedIn ? 1 : 0);
-      } catch {
-        loggedIn.set(0); // the token thread did not answer
-      }
+      const now = await stats();
+      this.set({ state: 'open' }, now?.sessions ?? 0);
+      this.set({ state: 'in_use' }, now?.inUse ?? 0);
+      this.set({ state: 'waiting' }, now?.waiting ?? 0);
     },
   });
   const buildInfo = new Gauge({

@@ -52,6 +52,8 @@ export interface TokenStats {
   readonly sessions: number;
   readonly inUse: number;
   readonly waiting: number;
+  /** Times the module was re-initialised after a device fault, since start-up. */
+  readonly reconnects: number;
 }
 
 export interface TokenApi {

@@ -76,6 +76,7 @@ export class TokenHost implements TokenApi {
   /** Set while the module is being re-initialised after a device fault. */
   private recovering: Promise<void> | null = null;
   private pinRefused = false;
+  private reconnects = 0;
 
   async open(options: OpenOptions): Promise<TokenDescription> {
     const p11 = new pkcs11js.PKCS11();
@@ -146,6 +147,7 @@ export class TokenHost implements TokenApi {
         }
         try {
           await this.connect(p11);
+          this.reconnects++;
           return;
         } catch (err) {
           if (PIN_REFUSED.some((name) => isCkr(err, name))) {
@@ -449,7 +451,7 @@ export class TokenHost implements TokenApi {
   async stats(): Promise<TokenStats> {
     const pool = this.pool?.stats() ?? { sessions: 0, inUse: 0, waiting: 0 };
     const connected = this.p11 !== null && !this.closing && !this.recovering && !this.pinRefused;
-    return { loggedIn: connected, ...pool };
+    return { loggedIn: connected, ...pool, reconnects: this.reconnects };
   }
 
   listData(application: string): Promise<DataObject[]> {
