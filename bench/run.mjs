@@ -14,7 +14,8 @@ import { machine } from './lib/machine.mjs';
 import { createCredentials, kmsCall, REGION, startQkms, supportsWorkers, writeConfig } from './lib/qkms.mjs';
 import { childPids, machineCpu, peakRssMiB, resetPeakRss } from './lib/proc.mjs';
 import { BENCH_DIR, freePort, generate, nativeLoop, pkcs11jsLoop, saturate, startFloor } from './lib/steps.mjs';
-import { renderTable, summarize } from './lib/table.mjs';
+import { profileQkms } from './lib/profile-step.mjs';
+import { renderProfile, renderTable, summarize } from './lib/table.mjs';
 import { SOFTHSM_MODULE, TOKEN_LABEL, createToken } from './lib/token.mjs';
 
 const cores = availableParallelism();
@@ -154,6 +155,21 @@ if (p521) {
   }
 }
 
+// 6. Where QKMS's time goes: a CPU profile under saturating load on the most HTTP-bound case.
+let profile = null;
+const profiled = rows.find((r) => r.case.name === (process.env.BENCH_PROFILE_CASE ?? 'ECC_NIST_P256')) ?? rows[0];
+if (process.env.BENCH_PROFILE !== '0' && profiled) {
+  log(`profiling QKMS under load (${profiled.case.name})`);
+  profile = {
+    case: profiled.case.name,
+    ...(await profileQkms({
+      config: qkmsConfig(), softhsmConf: token.softhsmConf, port, metricsPort,
+      dir: join(BENCH_DIR, 'results/profile'), load: { ...loadFor(profiled.case, profiled.keyId), seconds: seconds + 2 },
+      connections: profiled.qkms.connections, secret: credentials.secretAccessKey,
+    })),
+  };
+}
+
 const result = {
   when: new Date().toISOString(),
   runSeconds: (Date.now() - started) / 1000,
@@ -162,8 +178,10 @@ const result = {
   generatorCeiling,
   background,
   rows: rows.map(summarize),
+  profile,
   detail: rows.map(({ case: c, ...rest }) => ({ name: c.name, keySpec: c.keySpec, algorithm: c.algorithm, ...rest })),
 };
 mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
 writeFileSync(join(BENCH_DIR, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(renderTable(result));
+if (profile) process.stdout.write(renderProfile(profile));

@@ -81,3 +81,13 @@ export function renderTable(result) {
   out.push(`${m.cores} cores, ${m.cpu}, Linux ${m.kernel}, Node ${m.node} (OpenSSL ${m.nodeOpenssl}), ${m.softhsm}; QKMS workers: ${result.settings.qkmsWorkers ?? 'one process'}; run took ${Math.round(result.runSeconds)} s`);
   return `${out.join('\n')}\n`;
 }
+
+/** The profile breakdown: CPU µs per request by part of the path, per thread. */
+export function renderProfile(profile) {
+  const out = [`\nCPU per request under saturating load, ${profile.case}, ${Math.round(profile.perSecond)} req/s (${profile.requests} requests profiled):`];
+  profile.threads.forEach((t, i) => {
+    out.push(`  ${i === 0 ? 'HTTP thread' : 'other thread'} (${t.busyUsPerRequest} µs busy per request):`);
+    for (const [k, us] of Object.entries(t.perRequestUs)) if (us >= 0.5) out.push(`    ${k.padEnd(36)} ${String(us).padStart(7)} µs`);
+  });
+  return `${out.join('\n')}\n`;
+}

@@ -158,9 +158,11 @@ async function main() {
   measuring = true;
   const cpu0 = process.cpuUsage();
   const window0 = nowMs();
+  const window0Ns = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, options.seconds * 1000));
   measuring = false;
   const windowSeconds = (nowMs() - window0) / 1000;
+  const window1Ns = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
   const machine1 = machineCpu();
   const serverCpu = pids.map((p, i) => cpuSeconds(p) - (server0[i] ?? 0)).reduce((a, b) => a + b, 0);
@@ -195,6 +197,8 @@ async function main() {
     stealShare: (machine1.steal - machine0.steal) / windowSeconds,
     signOnlyPerSecond,
     presigned: Boolean(options.presigned),
+    // CLOCK_MONOTONIC, as V8 stamps CPU profile samples: lets a profile be cut to this window.
+    windowMonotonicUs: [Number(window0Ns / 1000n), Number(window1Ns / 1000n)],
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
