@@ -173,6 +173,7 @@ describe('alert rules', () => {
       'qkms_token_logged_in',
       'qkms_self_verify_failures_total',
       'qkms_session_pool_sessions',
+      'qkms_hsm_reconnects_total',
     ])
       expect(exprs).toContain(metric);
     expect(exprs).toMatch(/\bup\{job="qkms"\} == 0/);
@@ -266,6 +267,7 @@ describe('metric names in the rules and the dashboard', () => {
         'qkms_pkcs11_call_duration_seconds_bucket',
         'qkms_process_resident_memory_bytes',
         'qkms_build_info',
+        'qkms_hsm_reconnects_total',
       ]),
     );
     expect(names.filter((n) => !exposed(n))).toEqual([]);
