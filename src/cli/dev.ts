@@ -21,7 +21,8 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
     QKMS_TOKEN_LABEL: DEV_TOKEN_LABEL,
     QKMS_PIN_FILE: dev.pinFile,
     QKMS_PKCS11_MODULE: process.env.QKMS_PKCS11_MODULE ?? SOFTHSM_MODULE,
-    QKMS_LISTEN_HOST: '127.0.0.1',
+    // Loopback unless told otherwise: the container image listens on 0.0.0.0 (still SigV4).
+    QKMS_LISTEN_HOST: process.env.QKMS_LISTEN_HOST ?? '127.0.0.1',
     QKMS_LISTEN_PORT: String(port),
     QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
     QKMS_CREDENTIALS_FILE: creds.credentialsFile,
