@@ -78,7 +78,7 @@ export function renderTable(result) {
   const bg = Object.entries(result.background).map(([k, v]) => `${k} ${v.busyCores}`).join(', ');
   const during = result.rows.map((r) => r.backgroundCpuShare).filter((x) => x !== null);
   out.push(`background load of other processes, cores busy while the bench was idle: ${bg}; during QKMS runs: max ${Math.max(...during).toFixed(2)}`);
-  out.push(`${m.cores} cores, ${m.cpu}, Linux ${m.kernel}, Node ${m.node} (OpenSSL ${m.nodeOpenssl}), ${m.softhsm}; QKMS workers: ${result.settings.qkmsWorkers ?? 'one process'}; run took ${Math.round(result.runSeconds)} s`);
+  out.push(`${m.cores} cores, ${m.cpu}, Linux ${m.kernel}, Node ${m.node} (OpenSSL ${m.nodeOpenssl}), ${m.softhsm}; QKMS config workers: ${result.settings.qkmsWorkers ?? '(no such setting)'}, QKMS processes seen: ${Math.max(...result.rows.map((r) => r.qkmsProcesses))}; run took ${Math.round(result.runSeconds)} s`);
   return `${out.join('\n')}\n`;
 }
 
