@@ -7,7 +7,7 @@ const r = JSON.parse(readFileSync(new URL('results/latest.json', import.meta.url
 const yes = (ok) => (ok ? 'met' : '**missed**');
 const out = [];
 const m = r.machine;
-out.push(`Measured ${r.when} on ${m.cores} cores (${m.cpu}), Linux ${m.kernel}, Node ${m.node} (bundled OpenSSL ${m.nodeOpenssl}), SoftHSM ${m.softhsm}; QKMS with config `workers: ${r.settings.qkmsWorkers ?? '(setting absent)'}` (${Math.max(...r.rows.map((x) => x.qkmsProcesses))} QKMS process(es) seen under load), SigV4 on, metrics on, audit file on; ${r.settings.seconds} s per load run, ${r.settings.rawSeconds} s per raw loop; the run took ${Math.round(r.runSeconds)} s.`);
+out.push(`Measured ${r.when} on ${m.cores} cores (${m.cpu}), Linux ${m.kernel}, Node ${m.node} (bundled OpenSSL ${m.nodeOpenssl}), SoftHSM ${m.softhsm}; QKMS with config workers: ${r.settings.qkmsWorkers ?? '(setting absent)'} (${Math.max(...r.rows.map((x) => x.qkmsProcesses))} QKMS process(es) seen under load), SigV4 on, metrics on, audit file on; ${r.settings.seconds} s per load run, ${r.settings.rawSeconds} s per raw loop; the run took ${Math.round(r.runSeconds)} s.`);
 out.push('');
 out.push('| algorithm | QKMS sig/s | native raw sig/s | pkcs11js raw sig/s | HTTP floor req/s | × native | × pkcs11js | × floor | p50 @ 50% | p99 @ 50% | raw latency | peak RSS/worker |');
 out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
