@@ -1,5 +1,7 @@
-// Three jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
-// token), e2e (the built daemon as a child process, driven by the AWS SDK, the AWS CLI, openssl).
+// Four jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
+// token), e2e (the built daemon as a child process, driven by the AWS SDK, the AWS CLI, openssl),
+// container (the deploy/Dockerfile image run with testcontainers; skipped, with the reason,
+// when no Docker engine can be reached, unless QKMS_REQUIRE_DOCKER=1).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
@@ -25,6 +27,15 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      displayName: 'container',
+      testMatch: ['<rootDir>/test/container/**/*.test.ts'],
+      transform: tsJest,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/container/global-setup.ts',
+      // testcontainers 12's undici cannot load on Node 20: see test/container/undici-stand-in.ts.
+      moduleNameMapper: { '^undici$': '<rootDir>/test/container/undici-stand-in.ts' },
     },
   ],
 };

@@ -1,0 +1,61 @@
+// Jest global setup of the container project: find a Docker engine and build the dev image of
+// deploy/Dockerfile once for every test file. Without an engine the suite is skipped with the
+// reason (QKMS_CONTAINER_SKIP), unless QKMS_REQUIRE_DOCKER=1 (CI), where that is a failure.
+
+import { resolve } from 'node:path';
+import { installUndiciStandIn } from './undici-stand-in';
+
+const CONTAINER_IMAGE = 'qkms:container-test'; // the same as in qkms-container.ts
+
+// testcontainers is loaded only once the undici stand-in is in place.
+installUndiciStandIn();
+const testcontainers = import('testcontainers');
+
+const ENGINE_PROBE_MS = 20_000;
+
+async function probeEngine(): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), ENGINE_PROBE_MS);
+  });
+  try {
+    const { getContainerRuntimeClient } = await testcontainers;
+    await Promise.race([getContainerRuntimeClient(), timeout]);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  const problem = await probeEngine();
+  if (problem !== null) {
+    const reason = `no Docker engine can be reached (${problem.split('\n')[0]})`;
+    if (process.env.QKMS_REQUIRE_DOCKER === '1') {
+      throw new Error(`container suite: ${reason}, and QKMS_REQUIRE_DOCKER=1`);
+    }
+    process.env.QKMS_CONTAINER_SKIP = reason;
+    process.stderr.write(`\ncontainer suite SKIPPED: ${reason}\n`);
+    return;
+  }
+  const { GenericContainer, getContainerRuntimeClient, ImageName } = await testcontainers;
+  const started = Date.now();
+  const baseImage = process.env.BASE_IMAGE;
+  await GenericContainer.fromDockerfile(resolve(__dirname, '..', '..'), 'deploy/Dockerfile')
+    .withTarget('dev')
+    .withBuildArgs(baseImage ? { BASE_IMAGE: baseImage } : {})
+    .build(CONTAINER_IMAGE, { deleteOnExit: false });
+  // testcontainers does not report a failed build: the image is simply missing afterwards.
+  const client = await getContainerRuntimeClient();
+  if (!(await client.image.exists(ImageName.fromString(CONTAINER_IMAGE)))) {
+    throw new Error(
+      `container suite: building deploy/Dockerfile (target dev) failed; run ` +
+        `"docker build -f deploy/Dockerfile --target dev ." from the repository root to see why`,
+    );
+  }
+  process.stderr.write(
+    `\ncontainer suite: built ${CONTAINER_IMAGE} in ${Math.round((Date.now() - started) / 1000)}s\n`,
+  );
+}
