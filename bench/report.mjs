@@ -35,7 +35,7 @@ if (r.sigv4Micro) {
 }
 for (const x of r.rows) {
   if (x.pkcs11jsDeepbindPerSecond !== null) {
-    out.push(`- ${x.name}: pkcs11js ${x.pkcs11jsPerSecond}/s with SoftHSM bound to Node's OpenSSL, ${x.pkcs11jsDeepbindPerSecond}/s through bench/native/deepbind-shim.c${x.qkmsDeepbindPerSecond !== null ? `; QKMS ${x.qkmsPerSecond}/s → ${x.qkmsDeepbindPerSecond}/s` : ''}.`);
+    out.push(`- ${x.name}: pkcs11js ${x.pkcs11jsPerSecond}/s with SoftHSM bound to Node's OpenSSL, ${x.pkcs11jsPreloadPerSecond ? `${x.pkcs11jsPreloadPerSecond}/s with LD_PRELOAD of Debian's libcrypto, ` : ''}${x.pkcs11jsDeepbindPerSecond}/s through bench/native/deepbind-shim.c${x.qkmsDeepbindPerSecond !== null ? `; QKMS ${x.qkmsPerSecond}/s → ${x.qkmsDeepbindPerSecond}/s` : ''}.`);
   }
 }
 if (r.profile) {

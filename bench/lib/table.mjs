@@ -36,6 +36,7 @@ export function summarize(r) {
     backgroundCpuShare: round(r.qkms.backgroundCpuShare, 2),
     errors: Object.entries(r.qkms.statuses).filter(([s]) => s !== '200').reduce((a, [, n]) => a + n, 0),
     pkcs11jsDeepbindPerSecond: round(r.pkcs11jsDeepbind?.perSecond),
+    pkcs11jsPreloadPerSecond: round(r.pkcs11jsPreload?.perSecond),
     qkmsDeepbindPerSecond: round(r.qkmsDeepbind?.okPerSecond),
     targets: {
       throughput: { reference: r.case.name === 'ECC_NIST_P521' ? 'pkcs11js' : 'native', needed, met: qkms >= needed * reference },
@@ -73,7 +74,7 @@ export function renderTable(result) {
   }
   for (const r of result.rows) {
     if (r.pkcs11jsDeepbindPerSecond !== null)
-      out.push(`${r.name}: pkcs11js ${r.pkcs11jsPerSecond}/s with Node's OpenSSL, ${r.pkcs11jsDeepbindPerSecond}/s through the RTLD_DEEPBIND module${r.qkmsDeepbindPerSecond !== null ? `; QKMS ${r.qkmsPerSecond}/s -> ${r.qkmsDeepbindPerSecond}/s` : ''}`);
+      out.push(`${r.name}: pkcs11js ${r.pkcs11jsPerSecond}/s with Node's OpenSSL, ${r.pkcs11jsPreloadPerSecond !== null ? `${r.pkcs11jsPreloadPerSecond}/s with LD_PRELOAD of Debian's libcrypto, ` : ''}${r.pkcs11jsDeepbindPerSecond}/s through the RTLD_DEEPBIND module${r.qkmsDeepbindPerSecond !== null ? `; QKMS ${r.qkmsPerSecond}/s -> ${r.qkmsDeepbindPerSecond}/s` : ''}`);
   }
   const bg = Object.entries(result.background).map(([k, v]) => `${k} ${v.busyCores}`).join(', ');
   const during = result.rows.map((r) => r.backgroundCpuShare).filter((x) => x !== null);
