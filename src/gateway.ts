@@ -9,6 +9,7 @@ import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
 import { createHealthServer } from './http/health-listener';
+import { Admission } from './http/admission';
 import { createMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import type { SelfVerify } from './operations/operation';
 import { VERSION } from './version';
@@ -117,7 +118,16 @@ export async function startGateway(
   const { client, token, description } = await openToken(config, pin);
   // A token that does not answer within a second is not ready, whatever it would say later.
   const quickStats = () => client.call('stats', [], 1000);
-  const metrics = createMetrics(quickStats, VERSION);
+  const admission = new Admission({
+    maxInFlight: config.http.maxInFlight,
+    requestsPerSecond: config.rateLimit.requestsPerSecond,
+    burst: config.rateLimit.burst,
+  });
+  const metrics = createMetrics({
+    tokenStats: quickStats,
+    inFlight: () => admission.inFlight,
+    version: VERSION,
+  });
   client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
   let closing = false;
   const health = createHealthServer({
@@ -161,6 +171,8 @@ export async function startGateway(
       loopbackHostsOnly: config.auth.mode === 'none',
       policy: new Policy(config.policy),
       observe: (operation, outcome, seconds) => metrics.request(operation, outcome, seconds),
+      admission,
+      throttled: (reason) => metrics.throttled(reason),
       ...(authenticator ? { authenticate: authenticator } : {}),
     });
     const listener = createListener(config, app, log);

@@ -10,9 +10,11 @@ export function renderConfigDocs(): string {
     const type =
       f.type === 'enum'
         ? `one of ${f.values?.map((v) => `\`${v}\``).join(', ')}`
-        : f.min !== undefined
-          ? `${f.type} (${f.min}–${f.max})`
-          : f.type;
+        : f.type === 'count'
+          ? `\`auto\` or integer (${f.min}–${f.max})`
+          : f.min !== undefined
+            ? `${f.type} (${f.min}–${f.max})`
+            : f.type;
     const def = f.default === undefined ? '*(none)*' : `\`${String(f.default)}\``;
     return `| \`${f.path}\` | \`${f.env}\` | ${type} | ${def} | ${cell(f.description)} |`;
   });

@@ -71,6 +71,9 @@ function coerce(
       if (typeof b !== 'boolean') return { problem: `${where} must be true or false` };
       return { value: b };
     }
+    case 'count':
+      if (raw === 'auto') return { value: raw };
+      return coerce({ ...field, type: 'integer' }, raw, fromEnv);
     case 'enum':
       if (typeof raw !== 'string' || !field.values?.includes(raw)) {
         return { problem: `${where} must be one of ${field.values?.join(', ')}` };

@@ -4,7 +4,8 @@
 
 import type { PolicyStatement } from '../auth/policy';
 
-export type FieldType = 'string' | 'integer' | 'boolean' | 'enum';
+/** `count`: a positive integer within min–max, or `auto` (one per CPU core). */
+export type FieldType = 'string' | 'integer' | 'boolean' | 'enum' | 'count';
 
 export interface FieldSpec {
   readonly path: string;
@@ -203,6 +204,46 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'Time a client has to send a whole request (headers within a third of it); slower clients are disconnected. No token session is held while a request is read.',
   },
   {
+    path: 'http.maxInFlight',
+    env: 'QKMS_HTTP_MAX_IN_FLIGHT',
+    type: 'integer',
+    default: 1024,
+    min: 1,
+    max: 100000,
+    description:
+      'Requests one worker process handles at once; further requests are answered ThrottlingException at once, before their body is read.',
+  },
+  {
+    path: 'rateLimit.requestsPerSecond',
+    env: 'QKMS_RATE_LIMIT_RPS',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 1000000,
+    description:
+      'Per-principal request rate (token bucket) in each worker process; past it requests are answered ThrottlingException. 0 turns rate limiting off. Principals are the SigV4 access key owner, the mTLS certificate CN, or `anonymous` with auth.mode none.',
+  },
+  {
+    path: 'rateLimit.burst',
+    env: 'QKMS_RATE_LIMIT_BURST',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 1000000,
+    description:
+      'Requests a principal may send at once above its steady rate (bucket size). 0 means one second of requestsPerSecond.',
+  },
+  {
+    path: 'workers',
+    env: 'QKMS_WORKERS',
+    type: 'count',
+    default: 1,
+    min: 1,
+    max: 64,
+    description:
+      '`qkms serve` processes sharing the API port, each with its own PKCS#11 context; `auto` runs one per CPU core. A worker that dies is replaced; /metrics (served by the primary process) sums over workers.',
+  },
+  {
     path: 'metrics.host',
     env: 'QKMS_METRICS_HOST',
     type: 'string',
@@ -261,7 +302,14 @@ export interface QkmsConfig {
   readonly arn: { readonly partition: string; readonly region: string; readonly account: string };
   readonly metadata: { readonly refreshSeconds: number };
   readonly metrics: { readonly host: string; readonly port: number };
-  readonly http: { readonly maxBodyBytes: number; readonly requestTimeoutMs: number };
+  readonly http: {
+    readonly maxBodyBytes: number;
+    readonly requestTimeoutMs: number;
+    readonly maxInFlight: number;
+  };
+  readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
+  /** A number, or 'auto' for one per CPU core (resolved when serving). */
+  readonly workers: number | 'auto';
   readonly log: { readonly level: string };
   readonly keys: readonly AdoptedKeyConfig[];
   /** Key policy statements; null when the config file has no `policy` list. */

@@ -12,6 +12,7 @@ import type { Authenticated, RequestParts } from '../auth/sigv4-verifier';
 import type { Operation } from '../operations/operation';
 import type { Policy } from '../auth/policy';
 import { accessRequest } from './access-request';
+import { Throttled, type Admission, type ThrottleReason } from './admission';
 import { auditEvent } from './audit-record';
 import { parseInput } from './parse-input';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
@@ -33,6 +34,10 @@ export interface KmsHandlerOptions {
   readonly policy?: Policy;
   /** Checks the request's SigV4 signature; absent when auth.mode is none. */
   readonly authenticate?: (req: IncomingMessage, parts: RequestParts) => Promise<Authenticated>;
+  /** In-flight cap and per-principal rate limits. */
+  readonly admission?: Admission;
+  /** Told about every request answered ThrottlingException, and why (metrics). */
+  readonly throttled?: (reason: ThrottleReason) => void;
 }
 
 /** The request as the signature covers it: method, raw path and query, headers, body bytes. */
@@ -98,7 +103,10 @@ export function kmsHandler(options: KmsHandlerOptions) {
       };
       options.ctx.audit.record(auditEvent(context, options.ctx.catalog));
     };
+    let admitted = false;
     try {
+      options.admission?.enter();
+      admitted = true;
       if (req.rawHeaders.length / 2 > MAX_HEADERS) {
         throw new KmsError(
           'SerializationException',
@@ -109,6 +117,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
       const raw = await readBody(req, options.maxBodyBytes);
       if (options.authenticate)
         principal = (await options.authenticate(req, requestParts(req, raw))).principal;
+      options.admission?.charge(principal ?? 'anonymous');
       if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
         // its requests carry the attacker's host name, never a loopback one.
@@ -146,8 +155,12 @@ export function kmsHandler(options: KmsHandlerOptions) {
         'request failed',
       );
       if (op) audit(op);
+      if (error.name === 'ThrottlingException')
+        options.throttled?.(error instanceof Throttled ? error.reason : 'session_wait');
       if (!res.headersSent)
         sendJson(res, error.status, JSON.stringify(error), requestId, error.name);
+    } finally {
+      if (admitted) options.admission?.leave();
     }
     options.observe?.(
       op?.name ?? 'unknown',

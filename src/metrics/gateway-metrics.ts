@@ -4,6 +4,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isKnownCkr } from '../pkcs11/ckr-table';
+import type { ThrottleReason } from '../http/admission';
 import type { TokenStats } from '../pkcs11/token-api';
 
 export interface GatewayMetrics {
@@ -14,20 +15,26 @@ export interface GatewayMetrics {
   tokenCall(method: string, seconds: number, ckr: string | null): void;
   /** A token signature failed the pairwise check and was withheld. */
   selfVerifyFailure(algorithm: string): void;
+  /** A request was answered ThrottlingException. */
+  throttled(reason: ThrottleReason): void;
+}
+
+export interface MetricSources {
+  /**
+   * Reads the token thread's state; it must give up quickly (a hung HSM must not hang
+   * /metrics), and a failure reads as "not logged in".
+   */
+  readonly tokenStats: () => Promise<TokenStats>;
+  /** Requests being handled now. */
+  readonly inFlight: () => number;
+  readonly version: string;
 }
 
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-/**
- * @param tokenStats reads the token thread's state; it must give up quickly (a hung HSM must not
- *   hang /metrics), and a failure reads as "not logged in".
- */
-export function createMetrics(
-  tokenStats: () => Promise<TokenStats>,
-  version: string,
-): GatewayMetrics {
+export function createMetrics({ tokenStats, inFlight, version }: MetricSources): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'qkms_' });
   const requests = new Counter({
@@ -64,8 +71,19 @@ export function createMetrics(
   });
   const throttled = new Counter({
     name: 'qkms_throttled_requests_total',
-    help: 'Requests answered ThrottlingException because no token session became free in time.',
+    help: 'Requests answered ThrottlingException, by reason: in_flight (max in-flight reached), rate_limit (per-principal limit), session_wait (no token session became free in time).',
+    labelNames: ['reason'] as const,
     registers: [registry],
+  });
+  for (const reason of ['in_flight', 'rate_limit', 'session_wait'] as const)
+    throttled.inc({ reason }, 0);
+  new Gauge({
+    name: 'qkms_inflight_requests',
+    help: 'API requests being handled now.',
+    registers: [registry],
+    collect() {
+      this.set(inFlight());
+    },
   });
   // One read of the token's state serves every series of a scrape.
   let scrape: Promise<TokenStats | null> | null = null;
@@ -121,7 +139,9 @@ export function createMetrics(
     request(operation, outcome, seconds) {
       requests.inc({ operation, outcome });
       duration.observe({ operation }, seconds);
-      if (outcome === 'ThrottlingException') throttled.inc();
+    },
+    throttled(reason) {
+      throttled.inc({ reason });
     },
     selfVerifyFailure(algorithm) {
       selfVerifyFailures.inc({ algorithm });
