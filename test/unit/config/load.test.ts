@@ -38,7 +38,9 @@ describe('loadConfig defaults', () => {
       arn: { partition: 'aws', region: 'us-east-1', account: '111122223333' },
       metadata: { refreshSeconds: 5 },
       metrics: { host: '127.0.0.1', port: 9464 },
-      http: { maxBodyBytes: 65536, requestTimeoutMs: 30000 },
+      http: { maxBodyBytes: 65536, requestTimeoutMs: 30000, maxInFlight: 1024 },
+      rateLimit: { requestsPerSecond: 0, burst: 0 },
+      workers: 1,
       log: { level: 'info' },
       keys: [],
       policy: null,
@@ -48,6 +50,16 @@ describe('loadConfig defaults', () => {
   it('treats an empty YAML document like no file', () => {
     expect(loadConfig('', BASE_ENV).config.listen.port).toBe(8080);
     expect(loadConfig('# only a comment\n', BASE_ENV).config.listen.port).toBe(8080);
+  });
+
+  it('takes workers as a count or auto, and nothing else', () => {
+    expect(loadConfig('workers: 3\n', BASE_ENV).config.workers).toBe(3);
+    expect(loadConfig(undefined, { ...BASE_ENV, QKMS_WORKERS: 'auto' }).config.workers).toBe(
+      'auto',
+    );
+    expect(loadConfig(undefined, { ...BASE_ENV, QKMS_WORKERS: '2' }).config.workers).toBe(2);
+    expect(() => loadConfig('workers: 0\n', BASE_ENV)).toThrow(/workers must be between 1 and 64/);
+    expect(() => loadConfig('workers: many\n', BASE_ENV)).toThrow(/workers must be an integer/);
   });
 
   it('freezes the result', () => {
