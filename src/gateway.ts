@@ -3,12 +3,13 @@
 
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import { probeCapabilities, type Capabilities } from './crypto/capabilities';
 import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
-import { createHealthServer } from './http/health-listener';
+import { createHealthServer, expose } from './http/health-listener';
 import { Admission } from './http/admission';
 import { createMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import type { SelfVerify } from './operations/operation';
@@ -27,8 +28,12 @@ import type { TokenApi, TokenDescription } from './pkcs11/token-api';
 
 export interface Gateway {
   readonly url: string;
-  /** The operations listener: /metrics, /healthz, /readyz. */
-  readonly metricsUrl: string;
+  /** The operations listener: /metrics, /healthz, /readyz (null in a cluster worker). */
+  readonly metricsUrl: string | null;
+  /** This process's metrics. */
+  readonly registry: Registry;
+  /** Whether the token is open, logged in and answering within a second. */
+  ready(): Promise<boolean>;
   readonly token: TokenApi;
   readonly catalog: KeyCatalog;
   readonly store: KeyStore;
@@ -101,6 +106,11 @@ export interface GatewayOptions {
   readonly corruptSignaturesForTests?: boolean;
   /** Access keys for SigV4; required when auth.mode is sigv4. */
   readonly credentials?: CredentialStore | null;
+  /**
+   * Whether this process runs the operations listener; a cluster worker does not (the primary
+   * runs it and asks the workers).
+   */
+  readonly operationsListener?: boolean;
   /** Runs after the catalog is loaded and before the API listens (e.g. `qkms dev` demo keys). */
   readonly prepare?: (parts: {
     catalog: KeyCatalog;
@@ -130,13 +140,15 @@ export async function startGateway(
   });
   client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
   let closing = false;
+  const ready = async () => !closing && (await quickStats()).loggedIn;
   const health = createHealthServer({
-    registry: metrics.registry,
-    ready: async () => !closing && (await quickStats()).loggedIn,
+    metrics: expose(metrics.registry),
+    ready,
   });
   let catalog: KeyCatalog | null = null;
   try {
-    await listen(health, config.metrics.host, config.metrics.port);
+    const operationsListener = options.operationsListener !== false;
+    if (operationsListener) await listen(health, config.metrics.host, config.metrics.port);
     log.info(
       {
         token: description.label,
@@ -183,7 +195,9 @@ export async function startGateway(
     const keyCatalog = catalog;
     return {
       url: urlOf(listener.scheme, config.listen.host, server),
-      metricsUrl: urlOf('http', config.metrics.host, health),
+      metricsUrl: operationsListener ? urlOf('http', config.metrics.host, health) : null,
+      registry: metrics.registry,
+      ready,
       token,
       catalog,
       store,
@@ -197,7 +211,7 @@ export async function startGateway(
         await drain(server, SHUTDOWN_DRAIN_MS);
         await client.shutdown();
         await audit.close();
-        await new Promise<void>((resolve) => health.close(() => resolve()));
+        if (operationsListener) await new Promise<void>((resolve) => health.close(() => resolve()));
       },
     };
   } catch (err) {

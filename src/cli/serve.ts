@@ -1,7 +1,11 @@
 // `qkms serve`: start the gateway and run until SIGTERM/SIGINT, then drain and exit 0.
 // SIGHUP re-reads the credentials file (it is also re-read when it changes).
 
+import cluster from 'node:cluster';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { runPrimary, workerCount } from '../cluster/primary';
+import { linkToPrimary } from '../cluster/worker-link';
 import type { CredentialStore } from '../auth/credential-store';
 import type { LoadedConfig } from '../config/load';
 import { ConfigError } from '../config/load';
@@ -70,7 +74,29 @@ export async function startConfigured(
 
 export async function runServe(loaded: LoadedConfig): Promise<number> {
   const log = createLogger(loaded.config.log.level);
+  if (cluster.isWorker) return runWorker(loaded, log.child({ worker: cluster.worker?.id }));
+  const count = workerCount(loaded.config.workers, availableParallelism());
+  if (count > 1) {
+    if (loaded.config.auth.mode === 'none') assertLoopbackWithoutAuth(loaded.config.listen.host);
+    return runPrimary(loaded.config, count, log);
+  }
   const gateway = await startConfigured(loaded, log);
   log.info({ url: gateway.url, auth: loaded.config.auth.mode }, 'QKMS is serving');
   return waitForShutdown(gateway, log);
+}
+
+/** One of several `qkms serve` processes: serves the API; the primary runs /metrics and /readyz. */
+async function runWorker(loaded: LoadedConfig, log: Logger): Promise<number> {
+  try {
+    const gateway = await startConfigured(loaded, log, { operationsListener: false });
+    const unlink = linkToPrimary(gateway, gateway.url);
+    log.info({ url: gateway.url }, 'worker serving');
+    const code = await waitForShutdown(gateway, log);
+    unlink();
+    return code;
+  } finally {
+    // The IPC channel would keep this process alive after the gateway closed or failed to start.
+    // worker.disconnect (not process.disconnect, which exits 0 at once) keeps the exit code.
+    cluster.worker?.disconnect();
+  }
 }

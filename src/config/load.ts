@@ -71,9 +71,13 @@ function coerce(
       if (typeof b !== 'boolean') return { problem: `${where} must be true or false` };
       return { value: b };
     }
-    case 'count':
+    case 'count': {
       if (raw === 'auto') return { value: raw };
-      return coerce({ ...field, type: 'integer' }, raw, fromEnv);
+      const counted = coerce({ ...field, type: 'integer' }, raw, fromEnv);
+      return 'value' in counted || /between/.test(counted.problem)
+        ? counted
+        : { problem: `${where} must be auto or an integer` };
+    }
     case 'enum':
       if (typeof raw !== 'string' || !field.values?.includes(raw)) {
         return { problem: `${where} must be one of ${field.values?.join(', ')}` };

@@ -5,8 +5,19 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
+export interface Exposition {
+  readonly contentType: string;
+  readonly text: string;
+}
+
+/** The exposition of one registry (a single process). */
+export function expose(registry: Registry): () => Promise<Exposition> {
+  return async () => ({ contentType: registry.contentType, text: await registry.metrics() });
+}
+
 export interface HealthSources {
-  readonly registry: Registry;
+  /** The Prometheus text exposition (one process's, or the sum over workers). */
+  readonly metrics: () => Promise<Exposition>;
   /** Resolves true when the gateway can serve keys now. */
   readonly ready: () => Promise<boolean>;
 }
@@ -30,8 +41,8 @@ export function createHealthServer(sources: HealthSources): Server {
         );
         return;
       case '/metrics':
-        sources.registry.metrics().then(
-          (text) => answer(200, sources.registry.contentType, text),
+        sources.metrics().then(
+          ({ contentType, text }) => answer(200, contentType, text),
           (err: unknown) => answer(500, 'text/plain', `metrics failed: ${String(err)}\n`),
         );
         return;

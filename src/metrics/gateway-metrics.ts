@@ -109,8 +109,9 @@ export function createMetrics({ tokenStats, inFlight, version }: MetricSources):
   });
   new Gauge({
     name: 'qkms_token_logged_in',
-    help: '1 while the token is open, logged in and answering, else 0.',
+    help: '1 while the token is open, logged in and answering, else 0 (with several workers: in every worker).',
     registers: [registry],
+    aggregator: 'min',
     async collect() {
       this.set((await stats())?.loggedIn ? 1 : 0);
     },
@@ -132,6 +133,7 @@ export function createMetrics({ tokenStats, inFlight, version }: MetricSources):
     help: 'Always 1; the labels say which QKMS and Node.js run.',
     labelNames: ['version', 'node'] as const,
     registers: [registry],
+    aggregator: 'first',
   });
   buildInfo.set({ version, node: process.version }, 1);
   return {

@@ -59,7 +59,9 @@ describe('loadConfig defaults', () => {
     );
     expect(loadConfig(undefined, { ...BASE_ENV, QKMS_WORKERS: '2' }).config.workers).toBe(2);
     expect(() => loadConfig('workers: 0\n', BASE_ENV)).toThrow(/workers must be between 1 and 64/);
-    expect(() => loadConfig('workers: many\n', BASE_ENV)).toThrow(/workers must be an integer/);
+    expect(() => loadConfig('workers: many\n', BASE_ENV)).toThrow(
+      /workers must be auto or an integer/,
+    );
   });
 
   it('freezes the result', () => {

@@ -1,0 +1,235 @@
+// The primary process of `qkms serve` with several workers. It never opens the token: it forks
+// the workers (each opens its own PKCS#11 context and shares the API port through node:cluster),
+// replaces a worker that dies, runs the one operations listener (/metrics summed over workers,
+// /readyz true when every worker is ready), forwards SIGHUP, and on SIGTERM stops the workers
+// (each drains its requests) before it exits.
+
+import cluster, { type Worker } from 'node:cluster';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Registry,
+  type PrometheusContentType,
+} from 'prom-client';
+import type { QkmsConfig } from '../config/schema';
+import { createHealthServer, type Exposition } from '../http/health-listener';
+import type { Logger } from '../log/logger';
+import { isWorkerMessage, type MetricsJson, type WorkerMessage } from './messages';
+
+/** Start-up codes a replacement would only repeat (78: the PIN was refused, never retried). */
+const FATAL_EXIT_CODES = new Set([78]);
+const ASK_TIMEOUT_MS = 1000;
+const STOP_LIMIT_MS = 20_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+interface Asked {
+  readonly resolve: (message: WorkerMessage) => void;
+}
+
+export class Primary {
+  private readonly workers = new Set<Worker>();
+  private readonly serving = new Set<Worker>();
+  private readonly asked = new Map<number, Asked>();
+  private nextId = 1;
+  private stopping = false;
+  private everServed = false;
+  private restartDelayMs = 1000;
+  private readonly registry = new Registry();
+  private readonly restarts: Counter;
+  private exitCode = 0;
+
+  constructor(
+    private readonly count: number,
+    private readonly log: Logger,
+  ) {
+    this.restarts = new Counter({
+      name: 'qkms_worker_restarts_total',
+      help: 'Workers that died and were replaced.',
+      registers: [this.registry],
+    });
+    const serving = this.serving;
+    new Gauge({
+      name: 'qkms_workers',
+      help: 'Worker processes serving the API now.',
+      registers: [this.registry],
+      collect() {
+        this.set(serving.size);
+      },
+    });
+  }
+
+  /**
+   * Forks one worker, and the others once it serves: a wrong PIN is then tried once, not once
+   * per worker (HSMs lock the PIN after a few failures). Resolves once all serve, or rejects
+   * with the first start-up failure.
+   */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.onStarted = (err) => (err ? reject(err) : resolve());
+      this.fork();
+    });
+  }
+
+  private onStarted: ((err?: Error & { exitCode?: number }) => void) | null = null;
+
+  private fork(): void {
+    const worker = cluster.fork();
+    this.workers.add(worker);
+    worker.on('message', (message: unknown) => this.heard(worker, message));
+    worker.on('exit', (code, signal) => this.exited(worker, code, signal));
+  }
+
+  private heard(worker: Worker, message: unknown): void {
+    if (!isWorkerMessage(message)) return;
+    if (message.qkms === 'answer') {
+      this.asked.get(message.id)?.resolve(message);
+      return;
+    }
+    const first = this.serving.size === 0 && !this.everServed;
+    this.serving.add(worker);
+    this.restartDelayMs = 1000;
+    if (first) for (let i = 1; i < this.count; i++) this.fork();
+    if (!this.everServed && this.serving.size === this.count) {
+      this.everServed = true;
+      this.log.info({ url: message.url, workers: this.count }, 'QKMS is serving');
+      this.onStarted?.();
+      this.onStarted = null;
+    }
+  }
+
+  private exited(worker: Worker, code: number | null, signal: string | null): void {
+    this.workers.delete(worker);
+    this.serving.delete(worker);
+    if (this.stopping) return;
+    const exitCode = code ?? 1;
+    if (!this.everServed || FATAL_EXIT_CODES.has(exitCode)) {
+      // A start-up failure would repeat in every replacement: stop and say so.
+      this.log.error({ worker: worker.id, code, signal }, 'a worker could not start; stopping');
+      const failure = Object.assign(new Error(`a worker exited with code ${exitCode}`), {
+        exitCode,
+      });
+      this.exitCode = exitCode;
+      void this.stop().then(() => {
+        this.onStarted?.(failure);
+        this.onStarted = null;
+        this.onFatal?.(exitCode);
+      });
+      return;
+    }
+    this.restarts.inc();
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
+    this.log.error({ worker: worker.id, code, signal, restartInMs: delay }, 'worker died');
+    setTimeout(() => {
+      if (!this.stopping) this.fork();
+    }, delay).unref();
+  }
+
+  /** Called when the gateway must stop by itself (a worker cannot start). */
+  onFatal: ((code: number) => void) | null = null;
+
+  /** Asks every serving worker; workers that do not answer in time are left out. */
+  private async askAll(qkms: 'metrics' | 'ready'): Promise<(WorkerMessage | null)[]> {
+    return Promise.all(
+      [...this.serving].map(
+        (worker) =>
+          new Promise<WorkerMessage | null>((resolve) => {
+            const id = this.nextId++;
+            const timer = setTimeout(() => {
+              this.asked.delete(id);
+              resolve(null);
+            }, ASK_TIMEOUT_MS);
+            this.asked.set(id, {
+              resolve: (message) => {
+                clearTimeout(timer);
+                this.asked.delete(id);
+                resolve(message);
+              },
+            });
+            if (!worker.isConnected()) return;
+            worker.send({ qkms, id });
+          }),
+      ),
+    );
+  }
+
+  /** The sum over workers, plus the primary's own series. */
+  async metrics(): Promise<Exposition> {
+    const answers = await this.askAll('metrics');
+    const perWorker = answers.flatMap((a) =>
+      a && a.qkms === 'answer' && 'metrics' in a ? [a.metrics as MetricsJson] : [],
+    );
+    const summed = AggregatorRegistry.aggregate<PrometheusContentType>(perWorker);
+    const all = Registry.merge([summed, this.registry]);
+    return { contentType: all.contentType, text: await all.metrics() };
+  }
+
+  /** Ready when every worker serves and says it is ready. */
+  async ready(): Promise<boolean> {
+    if (this.stopping || this.serving.size < this.count) return false;
+    const answers = await this.askAll('ready');
+    return answers.every((a) => a !== null && a.qkms === 'answer' && 'ready' in a && a.ready);
+  }
+
+  /** Forwards a signal (SIGHUP: reload credentials and certificates) to every worker. */
+  signalWorkers(signal: NodeJS.Signals): void {
+    for (const worker of this.workers) worker.process.kill(signal);
+  }
+
+  /** SIGTERM to every worker, which drains and exits; SIGKILL for any still there after a bound. */
+  async stop(): Promise<number> {
+    this.stopping = true;
+    const exits = [...this.workers].map(
+      (worker) =>
+        new Promise<number>((resolve) => {
+          if (worker.isDead()) return resolve(worker.process.exitCode ?? 0);
+          worker.once('exit', (code) => resolve(code ?? 1));
+          worker.process.kill('SIGTERM');
+        }),
+    );
+    const killer = setTimeout(() => this.signalWorkers('SIGKILL'), STOP_LIMIT_MS);
+    const codes = await Promise.all(exits);
+    clearTimeout(killer);
+    return this.exitCode || codes.find((code) => code !== 0) || 0;
+  }
+}
+
+/** How many workers `workers: auto|N` means on this machine. */
+export function workerCount(setting: QkmsConfig['workers'], cores: number): number {
+  return setting === 'auto' ? Math.max(1, cores) : setting;
+}
+
+/** Runs the primary until SIGTERM/SIGINT; resolves with the process exit code. */
+export async function runPrimary(config: QkmsConfig, count: number, log: Logger): Promise<number> {
+  const primary = new Primary(count, log);
+  const health = createHealthServer({
+    metrics: () => primary.metrics(),
+    ready: () => primary.ready(),
+  });
+  await new Promise<void>((resolve, reject) => {
+    health.once('error', reject);
+    health.listen(config.metrics.port, config.metrics.host, () => resolve());
+  });
+  const closeHealth = () => new Promise<void>((resolve) => health.close(() => resolve()));
+  try {
+    await primary.start();
+  } catch (err) {
+    await closeHealth();
+    return (err as { exitCode?: number }).exitCode ?? 1;
+  }
+  return new Promise<number>((resolve) => {
+    const finish = async (code: number) => {
+      await closeHealth();
+      resolve(code);
+    };
+    primary.onFatal = (code) => void finish(code);
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down the workers');
+      void primary.stop().then((code) => finish(code));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => primary.signalWorkers('SIGHUP'));
+  });
+}
