@@ -1,7 +1,8 @@
-// How long QKMS's SigV4 check takes per request, as built (dist/auth/sigv4-verifier.js, which
-// canonicalises with @smithy/signature-v4 over the pure-JavaScript @aws-crypto/sha256-js), and
-// what the same SignatureV4 costs with node:crypto's SHA-256 instead: the evidence for the
-// suggested change in docs/performance.md. Prints one JSON object.
+// How long QKMS's SigV4 check takes per request, as built (dist/auth/sigv4-verifier.js; until
+// 2026-11-23 it canonicalised with @smithy/signature-v4 over the pure-JavaScript
+// @aws-crypto/sha256-js, now directly with node:crypto), and what the same SignatureV4 costs
+// with either SHA-256: the evidence behind the change (docs/performance.md). Prints one JSON
+// object. bench/micro/sigv4.mjs times the verifier alone on an SDK-signed request.
 
 import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';

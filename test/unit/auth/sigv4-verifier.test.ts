@@ -1,63 +1,16 @@
 // The SigV4 verifier against the AWS SigV4 test suite (test/fixtures/sigv4, see its README):
 // every signed request verifies, and every mutation of it is refused with AWS's exception.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, createHmac } from 'node:crypto';
 import {
   verifySigV4,
   type RequestParts,
   type VerifierOptions,
 } from '../../../src/auth/sigv4-verifier';
+import { deriveSigningKey } from '../../../src/auth/sigv4-signing-key';
+import { loadFixtures, type Context } from './sigv4-fixtures';
 
-const DIR = join(__dirname, '../../fixtures/sigv4');
-
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  region: string;
-  service: string;
-  timestamp: string;
-}
-
-/** Parses a raw HTTP/1.1 request as a server would see it (repeated headers joined with ","). */
-function parseRequest(raw: string): RequestParts {
-  const split = raw.indexOf('\n\n');
-  const head = split === -1 ? raw : raw.slice(0, split);
-  const body = split === -1 ? '' : raw.slice(split + 2);
-  const [requestLine = '', ...lines] = head.split('\n');
-  const method = requestLine.slice(0, requestLine.indexOf(' '));
-  const target = requestLine.slice(method.length + 1, requestLine.lastIndexOf(' HTTP/'));
-  const headers: Record<string, string> = {};
-  let last = '';
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && last) {
-      headers[last] += ` ${line.trim()}`; // obsolete line folding
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    last = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[last] = headers[last] === undefined ? value : `${headers[last]},${value}`;
-  }
-  const q = target.indexOf('?');
-  return {
-    method,
-    path: q === -1 ? target : target.slice(0, q),
-    query: q === -1 ? '' : target.slice(q + 1),
-    headers,
-    body: Buffer.from(body),
-  };
-}
-
-const cases = readdirSync(DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => {
-    const context = JSON.parse(readFileSync(join(DIR, d.name, 'context.json'), 'utf8')) as Context;
-    const parts = parseRequest(
-      readFileSync(join(DIR, d.name, 'header-signed-request.txt'), 'utf8'),
-    );
-    return { name: d.name, context, parts };
-  });
+const cases = loadFixtures();
 
 function options(
   context: Context,
@@ -201,6 +154,13 @@ describe('Authorization header checks', () => {
       "Credential should be scoped to correct service: 'service'.",
     ],
     [
+      // Own headers only: "constructor" must not find Object.prototype.constructor.
+      'a signed header named after an Object property',
+      auth.replace('SignedHeaders=host;x-amz-date', 'SignedHeaders=constructor;host;x-amz-date'),
+      'InvalidSignatureException',
+      "Signed header 'constructor' is missing from the request.",
+    ],
+    [
       'host not signed',
       auth.replace('SignedHeaders=host;x-amz-date', 'SignedHeaders=x-amz-date'),
       'InvalidSignatureException',
@@ -234,4 +194,50 @@ describe('Authorization header checks', () => {
       });
     }
   });
+});
+
+it('covers every header in SignedHeaders, a Date header too (which the SDK never signs)', async () => {
+  const vanilla = cases.find((c) => c.name === 'get-vanilla');
+  if (!vanilla) throw new Error('get-vanilla fixture missing');
+  const { context, parts } = vanilla;
+  const date = 'Sun, 30 Aug 2015 12:36:00 GMT';
+  // The canonical request written out by hand from the SigV4 rules, not by the code under test.
+  const canonical = [
+    'GET',
+    '/',
+    '',
+    `date:${date}`,
+    'host:example.amazonaws.com',
+    'x-amz-date:20150830T123600Z',
+    '',
+    'date;host;x-amz-date',
+    createHash('sha256').update('').digest('hex'),
+  ].join('\n');
+  const toSign = [
+    'AWS4-HMAC-SHA256',
+    '20150830T123600Z',
+    '20150830/us-east-1/service/aws4_request',
+    createHash('sha256').update(canonical).digest('hex'),
+  ].join('\n');
+  const key = deriveSigningKey(
+    context.credentials.secret_access_key,
+    '20150830',
+    'us-east-1',
+    'service',
+  );
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const signed = {
+    ...parts,
+    headers: {
+      ...parts.headers,
+      date,
+      authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=date;host;x-amz-date, Signature=${signature}`,
+    },
+  };
+  await expect(verifySigV4(signed, options(context))).resolves.toMatchObject({
+    principal: 'example',
+  });
+  await expect(
+    verifySigV4(withHeader(signed, 'date', 'Mon, 31 Aug 2015 12:36:00 GMT'), options(context)),
+  ).rejects.toMatchObject({ name: 'InvalidSignatureException' });
 });
