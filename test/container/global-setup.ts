@@ -5,7 +5,9 @@
 import { resolve } from 'node:path';
 import { installUndiciStandIn } from './undici-stand-in';
 
-const CONTAINER_IMAGE = 'qkms:container-test'; // the same as in qkms-container.ts
+// The same names as in qkms-container.ts (which cannot be imported before the stand-in).
+const CONTAINER_IMAGE = 'qkms:container-test';
+const RUNTIME_IMAGE = 'qkms:container-test-runtime';
 
 // testcontainers is loaded only once the undici stand-in is in place.
 installUndiciStandIn();
@@ -43,19 +45,32 @@ export default async function globalSetup(): Promise<void> {
   const { GenericContainer, getContainerRuntimeClient, ImageName } = await testcontainers;
   const started = Date.now();
   const baseImage = process.env.BASE_IMAGE;
-  await GenericContainer.fromDockerfile(resolve(__dirname, '..', '..'), 'deploy/Dockerfile')
-    .withTarget('dev')
-    .withBuildArgs(baseImage ? { BASE_IMAGE: baseImage } : {})
-    .build(CONTAINER_IMAGE, { deleteOnExit: false });
-  // testcontainers does not report a failed build: the image is simply missing afterwards.
   const client = await getContainerRuntimeClient();
-  if (!(await client.image.exists(ImageName.fromString(CONTAINER_IMAGE)))) {
-    throw new Error(
-      `container suite: building deploy/Dockerfile (target dev) failed; run ` +
-        `"docker build -f deploy/Dockerfile --target dev ." from the repository root to see why`,
-    );
+  const builds: { image: string; target: string; args: Record<string, string> }[] = [
+    { image: CONTAINER_IMAGE, target: 'dev', args: {} },
+    // The production image with a PKCS#11 module installed the way the Dockerfile offers.
+    { image: RUNTIME_IMAGE, target: 'production', args: { PKCS11_PACKAGES: 'softhsm2' } },
+  ];
+  for (const { image, target, args } of builds) {
+    // Drop the tag of an earlier run, so a failed build cannot pass for a good one. noprune
+    // keeps the layers underneath: they are the build cache.
+    await client.container.dockerode
+      .getImage(image)
+      .remove({ noprune: true })
+      .catch(() => undefined);
+    await GenericContainer.fromDockerfile(resolve(__dirname, '..', '..'), 'deploy/Dockerfile')
+      .withTarget(target)
+      .withBuildArgs({ ...args, ...(baseImage ? { BASE_IMAGE: baseImage } : {}) })
+      .build(image, { deleteOnExit: false });
+    // testcontainers does not report a failed build: the image is simply missing afterwards.
+    if (!(await client.image.exists(ImageName.fromString(image)))) {
+      throw new Error(
+        `container suite: building deploy/Dockerfile (target ${target}) failed; run ` +
+          `"docker build -f deploy/Dockerfile --target ${target} ." from the repository root to see why`,
+      );
+    }
   }
   process.stderr.write(
-    `\ncontainer suite: built ${CONTAINER_IMAGE} in ${Math.round((Date.now() - started) / 1000)}s\n`,
+    `\ncontainer suite: built ${CONTAINER_IMAGE} and ${RUNTIME_IMAGE} in ${Math.round((Date.now() - started) / 1000)}s\n`,
   );
 }

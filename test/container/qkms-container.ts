@@ -12,6 +12,8 @@ import {
 } from 'testcontainers';
 
 export const CONTAINER_IMAGE = 'qkms:container-test';
+/** The production target, built with PKCS11_PACKAGES=softhsm2. */
+export const RUNTIME_IMAGE = 'qkms:container-test-runtime';
 export const DATA_DIR = '/var/lib/qkms';
 export const API_PORT = 8080;
 export const OPS_PORT = 9464;
