@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { probeCapabilities, type Capabilities } from './crypto/capabilities';
 import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
-import { createApp } from './http/app';
+import { createRequestListener } from './http/app';
 import { createListener } from './http/listener';
 import { createHealthServer, expose } from './http/health-listener';
 import { Admission } from './http/admission';
@@ -176,7 +176,7 @@ export async function startGateway(
       log,
       options.corruptSignaturesForTests === true,
     );
-    const app = createApp({
+    const app = createRequestListener({
       ctx: { catalog, store, token, capabilities, scope: config.arn, audit, selfVerify },
       log,
       maxBodyBytes: config.http.maxBodyBytes,

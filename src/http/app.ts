@@ -1,18 +1,18 @@
-// The Express application: the KMS endpoint on POST /, plus a liveness probe. Express is kept
-// for routing and for users who extend the app; the KMS route itself is one plain handler.
+// The HTTP request listener: the KMS endpoint on POST /, and an Express application for
+// everything else (the liveness probe, a JSON 404, and whatever a user mounts). KMS calls go
+// straight to the plain handler, so signing pays for no router or middleware.
 
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
+import { randomUUID } from 'node:crypto';
 import { KmsError } from '../errors/kms-error';
 import { kmsHandler, type KmsHandlerOptions } from './kms-handler';
 import { sendJson } from './wire';
-import { randomUUID } from 'node:crypto';
 
-export function createApp(options: KmsHandlerOptions): Express {
+export function createApp(): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  const handle = kmsHandler(options);
-  app.post('/', (req, res) => void handle(req, res));
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
@@ -25,4 +25,19 @@ export function createApp(options: KmsHandlerOptions): Express {
     sendJson(res, err.status, JSON.stringify(err), randomUUID(), err.name);
   });
   return app;
+}
+
+/** Whether a request is a KMS call: the JSON protocol posts every operation to the root path. */
+const isKmsCall = (req: IncomingMessage): boolean =>
+  req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
+
+export function createRequestListener(
+  options: KmsHandlerOptions,
+  app: Express = createApp(),
+): RequestListener {
+  const handle = kmsHandler(options);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (isKmsCall(req)) void handle(req, res);
+    else app(req, res);
+  };
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { KmsError } from '../../../src/errors/kms-error';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from '../../../src/http/wire';
@@ -176,38 +177,34 @@ describe('readBody', () => {
 });
 
 describe('sendJson', () => {
-  it('sets status, JSON 1.1 content type, length, request id and error type', () => {
-    const headers: Record<string, unknown> = {};
-    let ended = '';
-    const res = {
-      statusCode: 0,
-      setHeader: (name: string, value: unknown) => {
-        headers[name.toLowerCase()] = value;
-      },
-      end: (body: string) => {
-        ended = body;
-      },
-    };
-    sendJson(res as unknown as ServerResponse, 400, '{"é":1}', 'req-1', 'ValidationException');
-    expect(res.statusCode).toBe(400);
-    expect(headers).toEqual({
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': 8, // bytes, not characters: é is two
-      'x-amzn-requestid': 'req-1',
-      'x-amzn-errortype': 'ValidationException',
-    });
-    expect(ended).toBe('{"é":1}');
+  /** Answers one request with `send`, over a real loopback server, and returns what arrived. */
+  async function answered(send: (res: ServerResponse) => void) {
+    const server = createServer((_req, res) => send(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('sets status, JSON 1.1 content type, length, request id and error type', async () => {
+    const { status, headers, body } = await answered((res) =>
+      sendJson(res, 400, '{"é":1}', 'req-1', 'ValidationException'),
+    );
+    expect(status).toBe(400);
+    expect(headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(headers.get('content-length')).toBe('8'); // bytes, not characters: é is two
+    expect(headers.get('x-amzn-requestid')).toBe('req-1');
+    expect(headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(body).toBe('{"é":1}');
   });
 
-  it('sends no x-amzn-ErrorType on success', () => {
-    const headers: Record<string, unknown> = {};
-    const res = {
-      statusCode: 0,
-      setHeader: (n: string, v: unknown) => (headers[n.toLowerCase()] = v),
-      end: () => undefined,
-    };
-    sendJson(res as unknown as ServerResponse, 200, '{}', 'req-2');
-    expect(res.statusCode).toBe(200);
-    expect('x-amzn-errortype' in headers).toBe(false);
+  it('sends no x-amzn-ErrorType on success', async () => {
+    const { status, headers } = await answered((res) => sendJson(res, 200, '{}', 'req-2'));
+    expect(status).toBe(200);
+    expect(headers.has('x-amzn-errortype')).toBe(false);
   });
 });
