@@ -2,7 +2,7 @@
 // 2026-11-23 it canonicalised with @smithy/signature-v4 over the pure-JavaScript
 // @aws-crypto/sha256-js, now directly with node:crypto), and what the same SignatureV4 costs
 // with either SHA-256: the evidence behind the change (docs/performance.md). Prints one JSON
-// object. bench/micro/sigv4.mjs times the verifier alone on an SDK-signed request.
+// object.
 
 import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';

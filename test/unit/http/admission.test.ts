@@ -8,6 +8,12 @@ function clock() {
   return { now: () => ms, advance: (by: number) => (ms += by) };
 }
 
+/** Rate limits only (a generous in-flight cap), on a fake clock. */
+function limiter(requestsPerSecond: number, burst: number) {
+  const c = clock();
+  return { c, admission: new Admission({ maxInFlight: 10, requestsPerSecond, burst, now: c.now }) };
+}
+
 describe('in-flight cap', () => {
   it('refuses past the cap with ThrottlingException and admits again after a leave', () => {
     const admission = new Admission({ maxInFlight: 2, requestsPerSecond: 0, burst: 0 });
@@ -43,13 +49,7 @@ describe('per-principal rate limit', () => {
   });
 
   it('lets a burst through, then refills at the configured rate', () => {
-    const c = clock();
-    const admission = new Admission({
-      maxInFlight: 10,
-      requestsPerSecond: 10,
-      burst: 3,
-      now: c.now,
-    });
+    const { c, admission } = limiter(10, 3);
     for (let i = 0; i < 3; i++) admission.charge('alice');
     const refused = thrownKmsError(() => admission.charge('alice'));
     expect(refused.name).toBe('ThrottlingException');
@@ -64,38 +64,20 @@ describe('per-principal rate limit', () => {
   });
 
   it('keeps one bucket per principal', () => {
-    const c = clock();
-    const admission = new Admission({
-      maxInFlight: 10,
-      requestsPerSecond: 1,
-      burst: 1,
-      now: c.now,
-    });
+    const { c, admission } = limiter(1, 1);
     admission.charge('alice');
     expect(thrownKmsError(() => admission.charge('alice')).name).toBe('ThrottlingException');
     admission.charge('bob');
   });
 
   it('defaults the burst to one second of the rate', () => {
-    const c = clock();
-    const admission = new Admission({
-      maxInFlight: 10,
-      requestsPerSecond: 5,
-      burst: 0,
-      now: c.now,
-    });
+    const { c, admission } = limiter(5, 0);
     for (let i = 0; i < 5; i++) admission.charge('alice');
     expect(thrownKmsError(() => admission.charge('alice')).name).toBe('ThrottlingException');
   });
 
   it('forgets principals idle for a minute (a full bucket either way)', () => {
-    const c = clock();
-    const admission = new Admission({
-      maxInFlight: 10,
-      requestsPerSecond: 1,
-      burst: 1,
-      now: c.now,
-    });
+    const { c, admission } = limiter(1, 1);
     for (let i = 0; i < 1000; i++) admission.charge(`p${i}`);
     c.advance(120_000);
     admission.charge('p0');
