@@ -2,7 +2,7 @@
 // the last-usage index GetKeyLastUsage answers from. A line never holds the message, the PIN or
 // any secret: only the SHA-256 of the message.
 
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 export interface AuditEvent {
   readonly time: string;
@@ -50,7 +50,11 @@ export class AuditTrail {
   }
 
   /** Opens the trail: appends to `file` (rebuilding the index from it), or writes to stdout. */
-  static open(file: string | undefined, now = Date.now()): AuditTrail {
+  static open(
+    file: string | undefined,
+    now = Date.now(),
+    historyLimit = HISTORY_TAIL_BYTES,
+  ): AuditTrail {
     if (!file)
       return new AuditTrail(
         (line) => process.stdout.write(line),
@@ -58,7 +62,7 @@ export class AuditTrail {
         [],
         now,
       );
-    const history = existsSync(file) ? readHistory(file) : [];
+    const history = existsSync(file) ? readHistory(file, historyLimit) : [];
     // Written synchronously, before the client gets its answer: a use is never answered
     // without its line being in the file (the OS's cache, at least).
     const fd = openSync(file, 'a', 0o600);
@@ -104,9 +108,31 @@ export class AuditTrail {
   }
 }
 
-function readHistory(file: string): AuditEvent[] {
+/**
+ * How much of an existing trail start-up reads: its tail. A trail that has grown for months must
+ * not slow start-up or fill memory; uses older than the tail are outside the tracking period
+ * (GetKeyLastUsage's TrackingStartDate says so).
+ */
+export const HISTORY_TAIL_BYTES = 64 * 1024 * 1024;
+
+function readTail(file: string, limit: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, limit);
+    const tail = Buffer.alloc(length);
+    readSync(fd, tail, 0, length, size - length);
+    const text = tail.toString('utf8');
+    // Cut mid-file: the first line is partial.
+    return length < size ? text.slice(text.indexOf('\n') + 1) : text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHistory(file: string, limit: number): AuditEvent[] {
   const events: AuditEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of readTail(file, limit).split('\n')) {
     if (line === '') continue;
     try {
       const event = JSON.parse(line) as AuditEvent & { type?: string };

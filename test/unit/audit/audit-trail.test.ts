@@ -1,0 +1,58 @@
+// The audit trail's memory of past uses: rebuilt at start-up from the file's tail only, so a
+// trail that has grown for months neither slows start-up nor fills memory.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditTrail, type AuditEvent } from '../../../src/audit/audit-trail';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+function use(keyId: string, minute: number, requestId = `r-${keyId}-${minute}`): AuditEvent {
+  return {
+    time: new Date(Date.parse('2026-11-20T00:00:00Z') + minute * 60_000).toISOString(),
+    requestId,
+    principal: 'alice',
+    source: '127.0.0.1',
+    operation: 'Sign',
+    keyArn: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
+    keyId,
+    outcome: 'success',
+  };
+}
+
+function trailFile(events: AuditEvent[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'qkms-audit-')), 'audit.log');
+  writeFileSync(file, events.map((e) => `${JSON.stringify({ type: 'audit', ...e })}\n`).join(''));
+  return file;
+}
+
+it('rebuilds last usage and the tracking start from the whole of a small trail', () => {
+  const file = trailFile([use('k1', 1), use('k2', 2), use('k1', 3)]);
+  const trail = AuditTrail.open(file, NOW);
+  expect(trail.lastUsage('k1')?.requestId).toBe('r-k1-3');
+  expect(trail.lastUsage('k2')?.requestId).toBe('r-k2-2');
+  expect(trail.trackingStart).toBe(Date.parse(use('k1', 1).time));
+  void trail.close();
+});
+
+it('reads only the tail of a large trail, and says where tracking starts', () => {
+  const events = [use('old-key', 0), ...Array.from({ length: 200 }, (_, i) => use('k1', i + 1))];
+  const file = trailFile(events);
+  const size = readFileSync(file).length;
+  // The last ~half of the file: the cut lands inside a line, which must be skipped, not misread.
+  const trail = AuditTrail.open(file, NOW, Math.floor(size / 2) + 7);
+  expect(trail.lastUsage('old-key')).toBeUndefined();
+  expect(trail.lastUsage('k1')?.requestId).toBe('r-k1-200');
+  expect(trail.trackingStart).toBeGreaterThan(Date.parse(use('k1', 50).time));
+  expect(trail.trackingStart).toBeLessThan(Date.parse(use('k1', 150).time));
+  void trail.close();
+});
+
+it('survives a torn last line from a crash', () => {
+  const file = trailFile([use('k1', 1)]);
+  writeFileSync(file, `${readFileSync(file, 'utf8')}{"type":"audit","time":"2026-11-2`);
+  const trail = AuditTrail.open(file, NOW);
+  expect(trail.lastUsage('k1')?.requestId).toBe('r-k1-1');
+  void trail.close();
+});
