@@ -42,9 +42,15 @@ export function waitForShutdown(gateway: Gateway, log: Logger): Promise<number> 
   });
 }
 
-/** SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). */
-export function reloadCredentialsOnSighup(credentials: CredentialStore, log: Logger): void {
-  process.on('SIGHUP', () => reportReload(log, credentials.reload()));
+/**
+ * SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). With
+ * nothing to re-read it is still caught: its default action would end the process.
+ */
+export function reloadOnSighup(credentials: CredentialStore | null, log: Logger): void {
+  process.on('SIGHUP', () => {
+    if (credentials) reportReload(log, credentials.reload());
+    else log.info('SIGHUP: no credentials file to re-read (TLS files are watched)');
+  });
 }
 
 export async function startConfigured(
@@ -55,13 +61,13 @@ export async function startConfigured(
   const { config, pin, credentials } = loaded;
   if (config.auth.mode === 'none') assertLoopbackWithoutAuth(config.listen.host);
   const gateway = await startGateway(config, pin, log, { ...extra, credentials });
+  reloadOnSighup(credentials, log);
   if (config.auth.mode === 'none') {
     log.warn(
       { url: gateway.url },
       'QKMS is listening WITHOUT authentication (auth.mode none, loopback only)',
     );
   } else {
-    if (credentials) reloadCredentialsOnSighup(credentials, log);
     if (!isLoopback(config.listen.host) && !config.tls?.certFile) {
       log.warn(
         { url: gateway.url },

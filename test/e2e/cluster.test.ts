@@ -137,6 +137,18 @@ it('replaces a worker that dies while the other keeps signing, through each work
   await signAll(5);
 }, 120_000);
 
+it('forwards SIGHUP to the workers, which reload and keep serving', async () => {
+  const pids = workerPids();
+  const restarts = (await scrape()).get('qkms_worker_restarts_total');
+  daemon.child.kill('SIGHUP');
+  const reloads = () => daemon.output().match(/"msg":"SIGHUP: no credentials file/g)?.length ?? 0;
+  await eventually(async () => (reloads() >= 2 ? true : undefined), 10_000);
+  await signAll(3);
+  expect(workerPids()).toEqual(pids);
+  expect((await scrape()).get('qkms_worker_restarts_total')).toBe(restarts);
+  expect(reloads()).toBe(2);
+}, 60_000);
+
 it('stops every worker on SIGTERM and exits 0', async () => {
   const pids = workerPids();
   expect(await daemon.stop()).toBe(0);
