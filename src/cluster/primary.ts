@@ -23,6 +23,28 @@ const ASK_TIMEOUT_MS = 1000;
 const STOP_LIMIT_MS = 20_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
+/** The primary's own series, next to the workers' sum. */
+export function createPrimaryMetrics(serving: () => number): {
+  registry: Registry;
+  restarts: Counter;
+} {
+  const registry = new Registry();
+  const restarts = new Counter({
+    name: 'qkms_worker_restarts_total',
+    help: 'Workers that died and were replaced.',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'qkms_workers',
+    help: 'Worker processes serving the API now.',
+    registers: [registry],
+    collect() {
+      this.set(serving());
+    },
+  });
+  return { registry, restarts };
+}
+
 interface Asked {
   readonly resolve: (message: WorkerMessage) => void;
 }
@@ -35,7 +57,7 @@ export class Primary {
   private stopping = false;
   private everServed = false;
   private restartDelayMs = 1000;
-  private readonly registry = new Registry();
+  private readonly registry: Registry;
   private readonly restarts: Counter;
   private exitCode = 0;
 
@@ -43,20 +65,9 @@ export class Primary {
     private readonly count: number,
     private readonly log: Logger,
   ) {
-    this.restarts = new Counter({
-      name: 'qkms_worker_restarts_total',
-      help: 'Workers that died and were replaced.',
-      registers: [this.registry],
-    });
-    const serving = this.serving;
-    new Gauge({
-      name: 'qkms_workers',
-      help: 'Worker processes serving the API now.',
-      registers: [this.registry],
-      collect() {
-        this.set(serving.size);
-      },
-    });
+    ({ registry: this.registry, restarts: this.restarts } = createPrimaryMetrics(
+      () => this.serving.size,
+    ));
   }
 
   /**

@@ -64,14 +64,14 @@ describe('per-principal rate limit', () => {
   });
 
   it('keeps one bucket per principal', () => {
-    const { c, admission } = limiter(1, 1);
+    const { admission } = limiter(1, 1);
     admission.charge('alice');
     expect(thrownKmsError(() => admission.charge('alice')).name).toBe('ThrottlingException');
     admission.charge('bob');
   });
 
   it('defaults the burst to one second of the rate', () => {
-    const { c, admission } = limiter(5, 0);
+    const { admission } = limiter(5, 0);
     for (let i = 0; i < 5; i++) admission.charge('alice');
     expect(thrownKmsError(() => admission.charge('alice')).name).toBe('ThrottlingException');
   });
