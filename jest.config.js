@@ -34,8 +34,6 @@ module.exports = {
       transform: tsJest,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/container/global-setup.ts',
-      // testcontainers 12's undici cannot load on Node 20: see test/container/undici-stand-in.ts.
-      moduleNameMapper: { '^undici$': '<rootDir>/test/container/undici-stand-in.ts' },
     },
   ],
 };

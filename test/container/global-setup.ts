@@ -3,14 +3,8 @@
 // reason (QKMS_CONTAINER_SKIP), unless QKMS_REQUIRE_DOCKER=1 (CI), where that is a failure.
 
 import { resolve } from 'node:path';
-import { installUndiciStandIn } from './undici-stand-in';
+import { CONTAINER_IMAGE, RUNTIME_IMAGE } from './qkms-container';
 
-// The same names as in qkms-container.ts (which cannot be imported before the stand-in).
-const CONTAINER_IMAGE = 'qkms:container-test';
-const RUNTIME_IMAGE = 'qkms:container-test-runtime';
-
-// testcontainers is loaded only once the undici stand-in is in place.
-installUndiciStandIn();
 const testcontainers = import('testcontainers');
 
 const ENGINE_PROBE_MS = 20_000;
