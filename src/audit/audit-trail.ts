@@ -38,7 +38,7 @@ export class AuditTrail {
   private constructor(
     private readonly write: (line: string) => void,
     private readonly close_: () => Promise<void>,
-    history: readonly AuditEvent[],
+    history: Iterable<AuditEvent>,
     now: number,
   ) {
     let start = now;
@@ -62,7 +62,7 @@ export class AuditTrail {
         [],
         now,
       );
-    const history = existsSync(file) ? readHistory(file, historyLimit) : [];
+    const history = existsSync(file) ? historyEvents(file, historyLimit) : [];
     // Written synchronously, before the client gets its answer: a use is never answered
     // without its line being in the file (the OS's cache, at least).
     const fd = openSync(file, 'a', 0o600);
@@ -113,33 +113,54 @@ export class AuditTrail {
  * not slow start-up or fill memory; uses older than the tail are outside the tracking period
  * (GetKeyLastUsage's TrackingStartDate says so).
  */
-export const HISTORY_TAIL_BYTES = 64 * 1024 * 1024;
+export const HISTORY_TAIL_BYTES = 16 * 1024 * 1024;
 
-function readTail(file: string, limit: number): string {
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The events in the last `limit` bytes of the trail, read a chunk at a time: start-up memory
+ * stays at one chunk (plus the index), however long the file.
+ */
+function* historyEvents(file: string, limit: number): Generator<AuditEvent> {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(size, limit);
-    const tail = Buffer.alloc(length);
-    readSync(fd, tail, 0, length, size - length);
-    const text = tail.toString('utf8');
-    // Cut mid-file: the first line is partial.
-    return length < size ? text.slice(text.indexOf('\n') + 1) : text;
+    let position = Math.max(0, size - limit);
+    // Started mid-file: the first line is partial and is skipped.
+    let skipFirst = position > 0;
+    let carry = '';
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    while (position < size) {
+      const read = readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, size - position), position);
+      if (read === 0) break;
+      position += read;
+      // Lines are split at newline bytes, so a multi-byte character is never cut in two.
+      let text = carry + chunk.toString('latin1', 0, read);
+      const last = text.lastIndexOf('\n');
+      carry = last === -1 ? text : text.slice(last + 1);
+      text = last === -1 ? '' : text.slice(0, last);
+      for (const line of text.split('\n')) {
+        if (skipFirst) {
+          skipFirst = false;
+          continue;
+        }
+        const event = parseLine(Buffer.from(line, 'latin1').toString('utf8'));
+        if (event) yield event;
+      }
+    }
+    const event = skipFirst ? null : parseLine(Buffer.from(carry, 'latin1').toString('utf8'));
+    if (event) yield event;
   } finally {
     closeSync(fd);
   }
 }
 
-function readHistory(file: string, limit: number): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  for (const line of readTail(file, limit).split('\n')) {
-    if (line === '') continue;
-    try {
-      const event = JSON.parse(line) as AuditEvent & { type?: string };
-      if (event.type === 'audit' && typeof event.time === 'string') events.push(event);
-    } catch {
-      // A torn last line from a crash: the rest of the trail still counts.
-    }
+function parseLine(line: string): AuditEvent | null {
+  if (line === '') return null;
+  try {
+    const event = JSON.parse(line) as AuditEvent & { type?: string };
+    return event.type === 'audit' && typeof event.time === 'string' ? event : null;
+  } catch {
+    return null; // A torn last line from a crash: the rest of the trail still counts.
   }
-  return events;
 }

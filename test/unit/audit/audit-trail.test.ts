@@ -56,3 +56,19 @@ it('survives a torn last line from a crash', () => {
   expect(trail.lastUsage('k1')?.requestId).toBe('r-k1-1');
   void trail.close();
 });
+
+it('reads a trail of several chunks, multi-byte text included, line by line', () => {
+  const events = Array.from({ length: 12_000 }, (_, i) => ({
+    ...use(`k${i % 7}`, i),
+    principal: 'zoë-ünïcødé-签名者',
+  }));
+  const file = trailFile(events);
+  expect(readFileSync(file).length).toBeGreaterThan(2 * 1024 * 1024);
+  const trail = AuditTrail.open(file, NOW);
+  for (let k = 0; k < 7; k++) {
+    const lastIndex = 12_000 - 7 + ((k - (12_000 % 7) + 7) % 7);
+    expect(trail.lastUsage(`k${k}`)?.requestId).toBe(`r-k${k}-${lastIndex}`);
+  }
+  expect(trail.trackingStart).toBe(Date.parse(use('k0', 0).time));
+  void trail.close();
+});
