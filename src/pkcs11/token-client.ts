@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { KmsError } from '../errors/kms-error';
 import { kmsErrorForCkr } from './ckr-table';
 import type { TokenApi, TokenMethod, TokenReply, TokenRequest } from './token-api';
+import { MessageBatch } from './message-batch';
 import { TokenError } from './token-error';
 
 interface Pending {
@@ -36,6 +37,7 @@ export class TokenClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | null = null;
+  private readonly outbox: MessageBatch<TokenRequest>;
   /** Told about every finished call (metrics); set after construction. */
   observe: ((method: TokenMethod, seconds: number, ckr: string | null) => void) | null = null;
 
@@ -48,7 +50,8 @@ export class TokenClient {
     private readonly slowDeadlineMs = 120_000,
   ) {
     this.worker = new Worker(workerScript());
-    this.worker.on('message', (reply: TokenReply) => this.settle(reply));
+    this.outbox = new MessageBatch((batch) => this.worker.postMessage(batch));
+    this.worker.on('message', (replies: TokenReply[]) => replies.forEach((r) => this.settle(r)));
     this.worker.on('error', (err) => this.failAll(err));
     this.worker.on('exit', (code) =>
       this.failAll(new Error(`token thread exited with code ${code}`)),
@@ -108,7 +111,7 @@ export class TokenClient {
         timer,
       });
       const request: TokenRequest = { id, method, args, deadline: Date.now() + deadlineMs };
-      this.worker.postMessage(request);
+      this.outbox.push(request);
     });
   }
 

@@ -4,30 +4,31 @@
 import { parentPort } from 'node:worker_threads';
 import { describeFailure } from './token-error';
 import { TokenHost } from './token-host';
+import { MessageBatch } from './message-batch';
 import type { TokenRequest, TokenReply } from './token-api';
 
 const host = new TokenHost();
 const port = parentPort;
 if (!port) throw new Error('token-thread must run as a worker thread');
 
-port.on('message', (request: TokenRequest) => {
+const outbox = new MessageBatch<TokenReply>((batch) => port.postMessage(batch));
+
+function handle(request: TokenRequest): void {
   if (Date.now() > request.deadline) {
     // Queued behind a stuck call until its caller gave up: running it now would do work
     // (create a key, sign) that nobody will receive.
     const failure = describeFailure(new Error('QKMS_DEADLINE_PASSED'), request.method);
-    port.postMessage({ id: request.id, ok: false, failure } satisfies TokenReply);
+    outbox.push({ id: request.id, ok: false, failure });
     return;
   }
   const method = host[request.method] as (...args: unknown[]) => Promise<unknown>;
   Promise.resolve()
     .then(() => method.apply(host, request.args))
     .then(
-      (value) => port.postMessage({ id: request.id, ok: true, value } satisfies TokenReply),
+      (value) => outbox.push({ id: request.id, ok: true, value }),
       (err: unknown) =>
-        port.postMessage({
-          id: request.id,
-          ok: false,
-          failure: describeFailure(err, request.method),
-        } satisfies TokenReply),
+        outbox.push({ id: request.id, ok: false, failure: describeFailure(err, request.method) }),
     );
-});
+}
+
+port.on('message', (batch: TokenRequest[]) => batch.forEach(handle));
