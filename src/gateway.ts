@@ -140,7 +140,10 @@ export async function startGateway(
   });
   client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
   let closing = false;
-  const ready = async () => !closing && (await quickStats()).loggedIn;
+  // Not ready before the start-up self-test (the capability probe signs and verifies with every
+  // algorithm) has passed, the keys are loaded and the API listens.
+  let started = false;
+  const ready = async () => started && !closing && (await quickStats()).loggedIn;
   const health = createHealthServer({
     metrics: expose(metrics.registry),
     ready,
@@ -192,6 +195,7 @@ export async function startGateway(
     server.requestTimeout = config.http.requestTimeoutMs;
     server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
+    started = true;
     const keyCatalog = catalog;
     return {
       url: urlOf(listener.scheme, config.listen.host, server),
