@@ -1,5 +1,7 @@
 // `qkms serve`: start the gateway and run until SIGTERM/SIGINT, then drain and exit 0.
-// SIGHUP re-reads the credentials file (it is also re-read when it changes).
+// SIGHUP re-reads the credentials file (it is also re-read when it changes). With `workers`
+// above 1 this process becomes the cluster primary (src/cluster/primary.ts) and each worker
+// runs the gateway.
 
 import cluster from 'node:cluster';
 import { isIP } from 'node:net';
