@@ -2,6 +2,7 @@
 // numbers in the docs are copied by a program, never by hand: `node bench/report.mjs`.
 
 import { readFileSync } from 'node:fs';
+import { threadName } from './lib/table.mjs';
 
 const r = JSON.parse(readFileSync(new URL('results/latest.json', import.meta.url), 'utf8'));
 const yes = (ok) => (ok ? 'met' : '**missed**');
@@ -41,12 +42,12 @@ for (const x of r.rows) {
 if (r.profile) {
   const p = r.profile;
   out.push('');
-  out.push(`CPU profile, ${p.case} at saturation (${Math.round(p.perSecond)} req/s, ${p.connections} connections, ${p.requests} requests in the window):`);
+  out.push(`CPU profile, ${p.case} at saturation (${Math.round(p.perSecond)} req/s under the profiler, ${p.connections} connections, ${p.requests} requests in the window; each thread's µs are over all requests, so with N workers one thread handled about 1/N of them; the profiler slows QKMS about 3×, so read shares, and take absolute CPU from the QKMS CPU column above):`);
   out.push('');
   out.push('| thread | part of the path | µs per request | share |');
   out.push('| --- | --- | ---: | ---: |');
   p.threads.forEach((t, i) => {
-    const name = i === 0 ? 'HTTP thread' : 'token thread';
+    const name = `${threadName(t)} ${i + 1}`;
     for (const [k, us] of Object.entries(t.perRequestUs)) {
       if (us < 0.5) continue;
       out.push(`| ${name} | ${k} | ${us} | ${((us / t.busyUsPerRequest) * 100).toFixed(0)}% |`);

@@ -83,11 +83,22 @@ export function renderTable(result) {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * What a profiled thread is, from where its time went: with several workers there are two HTTP
+ * threads and two token threads, in no fixed order.
+ */
+export function threadName(thread) {
+  const [top] = Object.entries(thread.perRequestUs).sort((a, b) => b[1] - a[1]);
+  if (!top) return 'idle thread';
+  if (top[0] === 'pkcs11 (token thread)') return 'token thread';
+  return thread.busyUsPerRequest < 50 ? 'helper thread' : 'HTTP thread';
+}
+
 /** The profile breakdown: CPU µs per request by part of the path, per thread. */
 export function renderProfile(profile) {
-  const out = [`\nCPU per request under saturating load, ${profile.case}, ${Math.round(profile.perSecond)} req/s (${profile.requests} requests profiled):`];
-  profile.threads.forEach((t, i) => {
-    out.push(`  ${i === 0 ? 'HTTP thread' : 'other thread'} (${t.busyUsPerRequest} µs busy per request):`);
+  const out = [`\nCPU per request under saturating load, ${profile.case}, ${Math.round(profile.perSecond)} req/s (${profile.requests} requests profiled; each thread's µs are over all requests, so with N workers a thread handled about 1/N of them):`];
+  profile.threads.forEach((t) => {
+    out.push(`  ${threadName(t)} (${t.busyUsPerRequest} µs busy per request):`);
     for (const [k, us] of Object.entries(t.perRequestUs)) if (us >= 0.5) out.push(`    ${k.padEnd(36)} ${String(us).padStart(7)} µs`);
   });
   return `${out.join('\n')}\n`;
