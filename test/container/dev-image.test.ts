@@ -23,8 +23,7 @@ import {
   kmsClient,
   OPS_PORT,
   opsGet,
-  removeContainer,
-  removeVolume,
+  tearDown,
   startQkms,
 } from './qkms-container';
 
@@ -51,11 +50,7 @@ describeWithEngine('dev image', () => {
     kms = await kmsClient(container);
   }, 240_000);
 
-  afterAll(async () => {
-    kms?.destroy();
-    if (container) await removeContainer(container.getId());
-    if (volume) await removeVolume(volume);
-  }, 60_000);
+  afterAll(() => tearDown(kms, container, volume), 60_000);
 
   it('runs the daemon as the unprivileged user 10001, under tini as PID 1', async () => {
     const client = await getContainerRuntimeClient();

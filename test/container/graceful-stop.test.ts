@@ -20,8 +20,7 @@ import {
   createVolume,
   describeWithEngine,
   kmsClient,
-  removeContainer,
-  removeVolume,
+  tearDown,
   startQkms,
 } from './qkms-container';
 
@@ -88,11 +87,7 @@ describeWithEngine('docker stop under load', () => {
     });
   }, 240_000);
 
-  afterAll(async () => {
-    kms?.destroy();
-    if (container) await removeContainer(container.getId());
-    if (volume) await removeVolume(volume);
-  }, 60_000);
+  afterAll(() => tearDown(kms, container, volume), 60_000);
 
   it('answers every accepted request with a valid signature, then exits 0', async () => {
     const keyId = 'alias/demo-ecc-nist-p256';

@@ -106,3 +106,14 @@ export async function removeContainer(id: string): Promise<void> {
   const client = await getContainerRuntimeClient();
   await client.container.dockerode.getContainer(id).remove({ force: true, v: true });
 }
+
+/** What a suite started: its client, container and volume, each removed if it exists. */
+export async function tearDown(
+  kms: KMSClient | undefined,
+  container: StartedTestContainer | undefined,
+  volume: string | undefined,
+): Promise<void> {
+  kms?.destroy();
+  if (container) await removeContainer(container.getId());
+  if (volume) await removeVolume(volume);
+}

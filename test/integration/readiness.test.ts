@@ -10,7 +10,7 @@ import { testTokenEnv } from '../support/test-token';
 it('is not ready while starting, ready once serving, not ready once closing', async () => {
   const metricsPort = await freePort();
   const env = { ...testTokenEnv(), QKMS_METRICS_PORT: String(metricsPort) };
-  process.env.SOFTHSM2_CONF = env.SOFTHSM2_CONF;
+  process.env.SOFTHSM2_CONF = testTokenEnv().SOFTHSM2_CONF;
   const { config, pin } = loadConfig(undefined, env);
   const readyz = async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status;
   let duringStartup: number | undefined;
