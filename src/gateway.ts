@@ -11,6 +11,7 @@ import { createRequestListener } from './http/app';
 import { createListener } from './http/listener';
 import { createHealthServer, expose } from './http/health-listener';
 import { Admission } from './http/admission';
+import { trackConnections } from './http/connection-drain';
 import { createMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import type { SelfVerify } from './operations/operation';
 import { VERSION } from './version';
@@ -192,6 +193,7 @@ export async function startGateway(
     });
     const listener = createListener(config, app, log);
     const server = listener.server;
+    const connections = trackConnections(server);
     server.requestTimeout = config.http.requestTimeoutMs;
     server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
@@ -212,7 +214,7 @@ export async function startGateway(
         keyCatalog.stopRefresh();
         options.credentials?.unwatch();
         listener.stopWatching();
-        await drain(server, SHUTDOWN_DRAIN_MS);
+        await connections.drain(SHUTDOWN_DRAIN_MS);
         await client.shutdown();
         await audit.close();
         if (operationsListener) await new Promise<void>((resolve) => health.close(() => resolve()));
@@ -312,23 +314,6 @@ async function sweep(store: KeyStore, log: Logger): Promise<void> {
 
 /** How long in-flight requests get to finish at shutdown before their connections are cut. */
 const SHUTDOWN_DRAIN_MS = 10_000;
-
-/**
- * Stops accepting, lets in-flight requests finish, and closes keep-alive connections as soon as
- * they fall idle (server.close alone leaves them open until their keep-alive timeout).
- */
-function drain(server: Server, limitMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const idle = setInterval(() => server.closeIdleConnections(), 50);
-    const cut = setTimeout(() => server.closeAllConnections(), limitMs);
-    server.close(() => {
-      clearInterval(idle);
-      clearTimeout(cut);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
