@@ -8,6 +8,7 @@ import { StartupError } from '../gateway';
 import { runDev } from './dev';
 import { KEYS_USAGE, runKeys } from './keys';
 import { runServe } from './serve';
+import { sizeThreadPool } from './threadpool';
 
 const USAGE = `usage:
   qkms serve [--config FILE]              run the gateway (settings: docs/configuration.md)
@@ -42,8 +43,11 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   switch (command) {
-    case 'serve':
-      return runServe(loadConfigFile(values.config ?? process.env.QKMS_CONFIG, process.env));
+    case 'serve': {
+      const loaded = loadConfigFile(values.config ?? process.env.QKMS_CONFIG, process.env);
+      sizeThreadPool(loaded.config.pkcs11.sessions);
+      return runServe(loaded);
+    }
     case 'keys':
       if (positionals.length === 0) {
         process.stdout.write(KEYS_USAGE);

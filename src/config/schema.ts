@@ -114,7 +114,8 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     default: 8,
     min: 1,
     max: 256,
-    description: 'Size of the PKCS#11 session pool: how many token operations run at once.',
+    description:
+      "Size of the PKCS#11 session pool: how many token operations run at once. `qkms serve` gives libuv's thread pool (where pkcs11js runs C_Sign and C_Verify) this many threads plus 4, unless UV_THREADPOOL_SIZE is set.",
   },
   {
     path: 'pkcs11.acquireTimeoutMs',
