@@ -140,6 +140,15 @@ export async function startGateway(
     version: VERSION,
   });
   client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
+  // Without its token thread this process can only refuse requests: end it, so that its
+  // supervisor (the cluster primary, systemd, the kubelet) starts a fresh one.
+  client.onDeath = (err) => {
+    log.fatal(
+      { err: String(err) },
+      'the token thread ended; exiting so a fresh process takes over',
+    );
+    process.exit(70);
+  };
   let closing = false;
   // Not ready before the start-up self-test (the capability probe signs and verifies with every
   // algorithm) has passed, the keys are loaded and the API listens.
@@ -199,6 +208,7 @@ export async function startGateway(
     await listen(server, config.listen.host, config.listen.port);
     started = true;
     const keyCatalog = catalog;
+    let shutdown: Promise<void> | undefined;
     return {
       url: urlOf(listener.scheme, config.listen.host, server),
       metricsUrl: operationsListener ? urlOf('http', config.metrics.host, health) : null,
@@ -209,15 +219,20 @@ export async function startGateway(
       store,
       capabilities,
       description,
-      async close() {
-        closing = true;
-        keyCatalog.stopRefresh();
-        options.credentials?.unwatch();
-        listener.stopWatching();
-        await connections.drain(SHUTDOWN_DRAIN_MS);
-        await client.shutdown();
-        await audit.close();
-        if (operationsListener) await new Promise<void>((resolve) => health.close(() => resolve()));
+      close() {
+        // Once, however often it is asked (two signals, a test and a signal).
+        shutdown ??= (async () => {
+          closing = true;
+          keyCatalog.stopRefresh();
+          options.credentials?.unwatch();
+          listener.stopWatching();
+          await connections.drain(SHUTDOWN_DRAIN_MS);
+          await client.shutdown();
+          await audit.close();
+          if (operationsListener)
+            await new Promise<void>((resolve) => health.close(() => resolve()));
+        })();
+        return shutdown;
       },
     };
   } catch (err) {

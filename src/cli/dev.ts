@@ -11,6 +11,7 @@ import {
   prepareDevToken,
   SOFTHSM_MODULE,
 } from './dev-token';
+import { catchSignals } from './signals';
 import { startConfigured, waitForShutdown } from './serve';
 
 export async function runDev(dataDir: string, port: number): Promise<number> {
@@ -29,9 +30,10 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   };
   const loaded = loadConfig(undefined, env);
   const log = createLogger(loaded.config.log.level);
+  const signals = catchSignals(log);
   let created: string[] = [];
   // Demo keys exist before the API answers, so the first request after start-up finds them.
-  const gateway = await startConfigured(loaded, log, {
+  const gateway = await startConfigured(loaded, signals, log, {
     prepare: async ({ catalog, store, capabilities }) => {
       created = await ensureDemoKeys(catalog, store, capabilities);
     },
@@ -46,5 +48,5 @@ Requests must be signed (SigV4) with the dev credentials in ${creds.awsCredentia
   aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
     --message fileb://<(printf hello) --message-type RAW --signing-algorithm ECDSA_SHA_256
 `);
-  return waitForShutdown(gateway, log);
+  return waitForShutdown(gateway, signals, log);
 }

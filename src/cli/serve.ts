@@ -5,8 +5,8 @@
 
 import cluster from 'node:cluster';
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
-import { runPrimary, workerCount } from '../cluster/primary';
+import { availableCores, runPrimary, workerCount } from '../cluster/primary';
+import { catchSignals, type Signals } from './signals';
 import { linkToPrimary } from '../cluster/worker-link';
 import type { CredentialStore } from '../auth/credential-store';
 import type { LoadedConfig } from '../config/load';
@@ -27,29 +27,26 @@ export function assertLoopbackWithoutAuth(host: string): void {
   }
 }
 
-export function waitForShutdown(gateway: Gateway, log: Logger): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      gateway.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          log.error({ err: String(err) }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+/** Waits for SIGTERM/SIGINT, then drains and closes the gateway; resolves with the exit code. */
+export async function waitForShutdown(
+  gateway: Gateway,
+  signals: Signals,
+  log: Logger,
+): Promise<number> {
+  const signal = await signals.stopRequested;
+  log.info({ signal }, 'shutting down');
+  try {
+    await gateway.close();
+    return 0;
+  } catch (err) {
+    log.error({ err: String(err) }, 'shutdown failed');
+    return 1;
+  }
 }
 
-/**
- * SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). With
- * nothing to re-read it is still caught: its default action would end the process.
- */
-export function reloadOnSighup(credentials: CredentialStore | null, log: Logger): void {
-  process.on('SIGHUP', () => {
+/** SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). */
+function reloadOnSighup(signals: Signals, credentials: CredentialStore | null, log: Logger): void {
+  signals.onReload(() => {
     if (credentials) reportReload(log, credentials.reload());
     else log.info('SIGHUP: no credentials file to re-read (TLS files are watched)');
   });
@@ -57,13 +54,14 @@ export function reloadOnSighup(credentials: CredentialStore | null, log: Logger)
 
 export async function startConfigured(
   loaded: LoadedConfig,
+  signals: Signals,
   log: Logger,
   extra: GatewayOptions = {},
 ): Promise<Gateway> {
   const { config, pin, credentials } = loaded;
   if (config.auth.mode === 'none') assertLoopbackWithoutAuth(config.listen.host);
   const gateway = await startGateway(config, pin, log, { ...extra, credentials });
-  reloadOnSighup(credentials, log);
+  reloadOnSighup(signals, credentials, log);
   if (config.auth.mode === 'none') {
     log.warn(
       { url: gateway.url },
@@ -82,24 +80,27 @@ export async function startConfigured(
 
 export async function runServe(loaded: LoadedConfig): Promise<number> {
   const log = createLogger(loaded.config.log.level);
-  if (cluster.isWorker) return runWorker(loaded, log.child({ worker: cluster.worker?.id }));
-  const count = workerCount(loaded.config.workers, availableParallelism());
+  const signals = catchSignals(log);
+  if (cluster.isWorker) {
+    return runWorker(loaded, signals, log.child({ worker: cluster.worker?.id }));
+  }
+  const count = workerCount(loaded.config.workers, availableCores());
   if (count > 1) {
     if (loaded.config.auth.mode === 'none') assertLoopbackWithoutAuth(loaded.config.listen.host);
-    return runPrimary(loaded.config, count, log);
+    return runPrimary(loaded.config, count, signals, log);
   }
-  const gateway = await startConfigured(loaded, log);
+  const gateway = await startConfigured(loaded, signals, log);
   log.info({ url: gateway.url, auth: loaded.config.auth.mode }, 'QKMS is serving');
-  return waitForShutdown(gateway, log);
+  return waitForShutdown(gateway, signals, log);
 }
 
 /** One of several `qkms serve` processes: serves the API; the primary runs /metrics and /readyz. */
-async function runWorker(loaded: LoadedConfig, log: Logger): Promise<number> {
+async function runWorker(loaded: LoadedConfig, signals: Signals, log: Logger): Promise<number> {
   try {
-    const gateway = await startConfigured(loaded, log, { operationsListener: false });
+    const gateway = await startConfigured(loaded, signals, log, { operationsListener: false });
     const unlink = linkToPrimary(gateway, gateway.url);
     log.info({ url: gateway.url }, 'worker serving');
-    const code = await waitForShutdown(gateway, log);
+    const code = await waitForShutdown(gateway, signals, log);
     unlink();
     return code;
   } finally {

@@ -5,6 +5,8 @@
 // (each drains its requests) before it exits.
 
 import cluster, { type Worker } from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import {
   AggregatorRegistry,
   Counter,
@@ -14,14 +16,21 @@ import {
 } from 'prom-client';
 import type { QkmsConfig } from '../config/schema';
 import { createHealthServer, type Exposition } from '../http/health-listener';
+import type { Signals } from '../cli/signals';
 import type { Logger } from '../log/logger';
 import { isWorkerMessage, type MetricsJson, type WorkerMessage } from './messages';
 
 /** Start-up codes a replacement would only repeat (78: the PIN was refused, never retried). */
 const FATAL_EXIT_CODES = new Set([78]);
-const ASK_TIMEOUT_MS = 1000;
-const STOP_LIMIT_MS = 20_000;
+/** Longer than a worker's own 1 s bound on reading its token state, so a slow token does not
+ * drop a worker's counters out of the sum (Prometheus would read that as a counter reset). */
+const ASK_TIMEOUT_MS = 2500;
+/** A worker drains for up to 10 s and closes its token within 10 s more. */
+const STOP_LIMIT_MS = 25_000;
+const FIRST_RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
+/** A worker that served this long before dying resets the restart backoff. */
+const STABLE_MS = 60_000;
 
 /** The primary's own series, next to the workers' sum. */
 export function createPrimaryMetrics(serving: () => number): {
@@ -51,12 +60,13 @@ interface Asked {
 
 export class Primary {
   private readonly workers = new Set<Worker>();
-  private readonly serving = new Set<Worker>();
+  /** Workers serving now, and since when. */
+  private readonly serving = new Map<Worker, number>();
   private readonly asked = new Map<number, Asked>();
   private nextId = 1;
   private stopping = false;
   private everServed = false;
-  private restartDelayMs = 1000;
+  private restartDelayMs = FIRST_RESTART_DELAY_MS;
   private readonly registry: Registry;
   private readonly restarts: Counter;
   private exitCode = 0;
@@ -89,6 +99,10 @@ export class Primary {
     this.workers.add(worker);
     worker.on('message', (message: unknown) => this.heard(worker, message));
     worker.on('exit', (code, signal) => this.exited(worker, code, signal));
+    // An IPC failure (the worker died mid-send) must not become an uncaught exception here.
+    worker.on('error', (err) =>
+      this.log.warn({ worker: worker.id, err: String(err) }, 'worker channel'),
+    );
   }
 
   private heard(worker: Worker, message: unknown): void {
@@ -98,8 +112,7 @@ export class Primary {
       return;
     }
     const first = this.serving.size === 0 && !this.everServed;
-    this.serving.add(worker);
-    this.restartDelayMs = 1000;
+    this.serving.set(worker, Date.now());
     if (first) for (let i = 1; i < this.count; i++) this.fork();
     if (!this.everServed && this.serving.size === this.count) {
       this.everServed = true;
@@ -110,6 +123,7 @@ export class Primary {
   }
 
   private exited(worker: Worker, code: number | null, signal: string | null): void {
+    const servedSince = this.serving.get(worker);
     this.workers.delete(worker);
     this.serving.delete(worker);
     if (this.stopping) return;
@@ -129,6 +143,11 @@ export class Primary {
       return;
     }
     this.restarts.inc();
+    // Only a worker that ran steadily resets the backoff: one that dies soon after serving (a
+    // poison request, a failing HSM library) must not be re-forked every second.
+    if (servedSince !== undefined && Date.now() - servedSince >= STABLE_MS) {
+      this.restartDelayMs = FIRST_RESTART_DELAY_MS;
+    }
     const delay = this.restartDelayMs;
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
     this.log.error({ worker: worker.id, code, signal, restartInMs: delay }, 'worker died');
@@ -143,7 +162,7 @@ export class Primary {
   /** Asks every serving worker; workers that do not answer in time are left out. */
   private async askAll(qkms: 'metrics' | 'ready'): Promise<(WorkerMessage | null)[]> {
     return Promise.all(
-      [...this.serving].map(
+      [...this.serving.keys()].map(
         (worker) =>
           new Promise<WorkerMessage | null>((resolve) => {
             const id = this.nextId++;
@@ -159,7 +178,10 @@ export class Primary {
               },
             });
             if (!worker.isConnected()) return;
-            worker.send({ qkms, id });
+            // A failed send (the worker just died) leaves the timer to answer null.
+            worker.send({ qkms, id }, (err: Error | null) => {
+              if (err) this.log.debug({ worker: worker.id, err: String(err) }, 'ask failed');
+            });
           }),
       ),
     );
@@ -194,7 +216,7 @@ export class Primary {
     const exits = [...this.workers].map(
       (worker) =>
         new Promise<number>((resolve) => {
-          if (worker.isDead()) return resolve(worker.process.exitCode ?? 0);
+          if (worker.isDead()) return resolve(worker.process.exitCode ?? 1);
           worker.once('exit', (code) => resolve(code ?? 1));
           worker.process.kill('SIGTERM');
         }),
@@ -211,8 +233,33 @@ export function workerCount(setting: QkmsConfig['workers'], cores: number): numb
   return setting === 'auto' ? Math.max(1, cores) : setting;
 }
 
+/**
+ * The cores this process may use: the CPU count, lowered by a cgroup v2 CPU quota (a container
+ * limit), which Node 20's availableParallelism() does not see.
+ */
+export function availableCores(
+  readQuota: () => string | null = () => {
+    try {
+      return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8');
+    } catch {
+      return null;
+    }
+  },
+): number {
+  const cpus = availableParallelism();
+  const [quota, period] = (readQuota() ?? 'max').trim().split(/\s+/);
+  if (quota === undefined || quota === 'max' || !period) return cpus;
+  const limit = Math.ceil(Number(quota) / Number(period));
+  return Number.isFinite(limit) && limit >= 1 ? Math.min(cpus, limit) : cpus;
+}
+
 /** Runs the primary until SIGTERM/SIGINT; resolves with the process exit code. */
-export async function runPrimary(config: QkmsConfig, count: number, log: Logger): Promise<number> {
+export async function runPrimary(
+  config: QkmsConfig,
+  count: number,
+  signals: Signals,
+  log: Logger,
+): Promise<number> {
   const primary = new Primary(count, log);
   const health = createHealthServer({
     metrics: () => primary.metrics(),
@@ -223,24 +270,22 @@ export async function runPrimary(config: QkmsConfig, count: number, log: Logger)
     health.listen(config.metrics.port, config.metrics.host, () => resolve());
   });
   const closeHealth = () => new Promise<void>((resolve) => health.close(() => resolve()));
+  // Workers catch SIGHUP from their first moment, so it can be forwarded at any time.
+  signals.onReload(() => primary.signalWorkers('SIGHUP'));
+  const fatal = new Promise<number>((resolve) => (primary.onFatal = resolve));
   try {
     await primary.start();
   } catch (err) {
     await closeHealth();
     return (err as { exitCode?: number }).exitCode ?? 1;
   }
-  return new Promise<number>((resolve) => {
-    const finish = async (code: number) => {
-      await closeHealth();
-      resolve(code);
-    };
-    primary.onFatal = (code) => void finish(code);
-    const stop = (signal: string) => {
+  const code = await Promise.race([
+    fatal,
+    signals.stopRequested.then((signal) => {
       log.info({ signal }, 'shutting down the workers');
-      void primary.stop().then((code) => finish(code));
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => primary.signalWorkers('SIGHUP'));
-  });
+      return primary.stop();
+    }),
+  ]);
+  await closeHealth();
+  return code;
 }

@@ -11,7 +11,8 @@ export interface WorkerState {
 }
 
 function send(message: WorkerMessage): void {
-  // The primary may be gone (killed); a worker then just keeps serving until it is told to stop.
+  // Without the primary there is nobody to answer (and node:cluster ends a worker whose
+  // primary has gone).
   if (process.connected) process.send?.(message);
 }
 

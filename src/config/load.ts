@@ -73,10 +73,11 @@ function coerce(
     }
     case 'count': {
       if (raw === 'auto') return { value: raw };
-      const counted = coerce({ ...field, type: 'integer' }, raw, fromEnv);
-      return 'value' in counted || /between/.test(counted.problem)
-        ? counted
-        : { problem: `${where} must be auto or an integer` };
+      const integral =
+        (typeof raw === 'number' && Number.isInteger(raw)) ||
+        (typeof raw === 'string' && /^-?\d+$/.test(raw));
+      if (!integral) return { problem: `${where} must be auto or an integer` };
+      return coerce({ ...field, type: 'integer' }, raw, fromEnv);
     }
     case 'enum':
       if (typeof raw !== 'string' || !field.values?.includes(raw)) {

@@ -212,7 +212,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 100000,
     description:
-      'Requests one worker process handles at once; further requests are answered ThrottlingException at once, before their body is read.',
+      'Requests one worker process handles at once (counted from when a request has been read and authenticated); further requests are answered ThrottlingException at once.',
   },
   {
     path: 'rateLimit.requestsPerSecond',
@@ -232,7 +232,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 0,
     max: 1000000,
     description:
-      'Requests a principal may send at once above its steady rate (bucket size). 0 means one second of requestsPerSecond.',
+      "Size of each principal's bucket: how many requests it may send at once before the steady rate applies. 0 means one second of requestsPerSecond.",
   },
   {
     path: 'workers',
@@ -242,7 +242,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 64,
     description:
-      '`qkms serve` processes sharing the API port, each with its own PKCS#11 context; `auto` runs one per CPU core. A worker that dies is replaced; /metrics (served by the primary process) sums over workers.',
+      "`qkms serve` processes sharing the API port, each with its own PKCS#11 context; `auto` runs one per CPU core (fewer under a cgroup CPU limit, e.g. a container's). A worker that dies is replaced; /metrics (served by the primary process) sums over workers.",
   },
   {
     path: 'metrics.host',

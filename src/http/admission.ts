@@ -1,6 +1,6 @@
-// Admission control in front of the operations: a cap on requests in flight (checked before the
-// body is read, so a flood costs almost nothing) and optional per-principal token buckets
-// (checked once the principal is known). Both refuse with ThrottlingException, which AWS SDKs
+// Admission control in front of the operations: a cap on requests in flight and optional
+// per-principal token buckets, both checked once the request is read and authenticated and
+// before any work is done for it. Both refuse with ThrottlingException, which AWS SDKs
 // retry with backoff, rather than letting work queue up behind a slow HSM.
 
 import { KmsError } from '../errors/kms-error';
@@ -31,7 +31,7 @@ interface Bucket {
   updated: number;
 }
 
-/** Buckets idle this long are full again and can be forgotten. */
+/** Buckets idle this long are forgotten; a forgotten principal starts again with a full bucket. */
 const IDLE_FORGET_MS = 60_000;
 
 export class Admission {

@@ -1,6 +1,6 @@
 // The HTTP request listener: the KMS endpoint on POST /, and an Express application for
-// everything else (the liveness probe, a JSON 404, and whatever a user mounts). KMS calls go
-// straight to the plain handler, so signing pays for no router or middleware.
+// everything else (the liveness probe and a JSON 404). KMS calls go straight to the plain
+// handler, so signing pays for no router or middleware.
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
@@ -31,13 +31,13 @@ export function createApp(): Express {
 const isKmsCall = (req: IncomingMessage): boolean =>
   req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
 
-export function createRequestListener(
-  options: KmsHandlerOptions,
-  app: Express = createApp(),
-): RequestListener {
+export function createRequestListener(options: KmsHandlerOptions): RequestListener {
+  const app = createApp();
   const handle = kmsHandler(options);
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (isKmsCall(req)) void handle(req, res);
+    // handle() answers every failure itself; this catch is the last resort that keeps an
+    // unexpected throw from ending the process or leaving the client waiting.
+    if (isKmsCall(req)) handle(req, res).catch(() => res.destroy());
     else app(req, res);
   };
 }

@@ -105,8 +105,6 @@ export function kmsHandler(options: KmsHandlerOptions) {
     };
     let admitted = false;
     try {
-      options.admission?.enter();
-      admitted = true;
       if (req.rawHeaders.length / 2 > MAX_HEADERS) {
         throw new KmsError(
           'SerializationException',
@@ -117,6 +115,10 @@ export function kmsHandler(options: KmsHandlerOptions) {
       const raw = await readBody(req, options.maxBodyBytes);
       if (options.authenticate)
         principal = (await options.authenticate(req, requestParts(req, raw))).principal;
+      // Admission after the request is read and authenticated: a client trickling its body
+      // (bounded by http.requestTimeoutMs) or sending bad signatures holds no slot.
+      options.admission?.enter();
+      admitted = true;
       options.admission?.charge(principal ?? 'anonymous');
       if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
@@ -154,7 +156,14 @@ export function kmsHandler(options: KmsHandlerOptions) {
         },
         'request failed',
       );
-      if (op) audit(op);
+      if (op) {
+        try {
+          audit(op);
+        } catch (auditErr) {
+          // The trail could not be written (disk full): the client still gets its error answer.
+          options.log.error({ requestId, err: String(auditErr) }, 'audit line NOT written');
+        }
+      }
       if (error.name === 'ThrottlingException')
         options.throttled?.(error instanceof Throttled ? error.reason : 'session_wait');
       if (!res.headersSent)

@@ -99,7 +99,8 @@ function toWire(value: unknown): unknown {
   // Whatever serialises itself (a KmsError's envelope) does so, as under JSON.stringify.
   const own = (value as { toJSON?: () => unknown }).toJSON;
   if (typeof own === 'function') return toWire(own.call(value));
-  const wire: Record<string, unknown> = {};
+  // No prototype: a member named __proto__ stays a member.
+  const wire: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, member] of Object.entries(value)) wire[key] = toWire(member);
   return wire;
 }

@@ -11,6 +11,9 @@ import type { TokenApi, TokenMethod, TokenReply, TokenRequest } from './token-ap
 import { MessageBatch } from './message-batch';
 import { TokenError } from './token-error';
 
+/** Closing drains calls in flight (each bounded by its own deadline) and finalises the module. */
+const CLOSE_DEADLINE_MS = 10_000;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(err: unknown): void;
@@ -40,6 +43,9 @@ export class TokenClient {
   private readonly outbox: MessageBatch<TokenRequest>;
   /** Told about every finished call (metrics); set after construction. */
   observe: ((method: TokenMethod, seconds: number, ckr: string | null) => void) | null = null;
+  /** Told when the token thread ends without being asked to: the client is dead for good. */
+  onDeath: ((err: Error) => void) | null = null;
+  private stopping = false;
 
   /**
    * @param deadlineMs default deadline per call
@@ -53,9 +59,11 @@ export class TokenClient {
     this.outbox = new MessageBatch((batch) => this.worker.postMessage(batch));
     this.worker.on('message', (replies: TokenReply[]) => replies.forEach((r) => this.settle(r)));
     this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', (code) =>
-      this.failAll(new Error(`token thread exited with code ${code}`)),
-    );
+    this.worker.on('exit', (code) => {
+      const err = new Error(`token thread exited with code ${code}`);
+      this.failAll(err);
+      if (!this.stopping) this.onDeath?.(err);
+    });
     this.worker.unref();
   }
 
@@ -69,10 +77,8 @@ export class TokenClient {
   }
 
   private deadlineFor(method: TokenMethod): number {
-    return method === 'generateKeyPair' ||
-      method === 'generateSecretKey' ||
-      method === 'open' ||
-      method === 'close'
+    if (method === 'close') return CLOSE_DEADLINE_MS;
+    return method === 'generateKeyPair' || method === 'generateSecretKey' || method === 'open'
       ? this.slowDeadlineMs
       : this.deadlineMs;
   }
@@ -135,6 +141,7 @@ export class TokenClient {
 
   /** Closes the token (draining in-flight calls) and stops the thread. */
   async shutdown(): Promise<void> {
+    this.stopping = true;
     if (!this.dead) {
       try {
         await this.call('close', []);
