@@ -7,7 +7,7 @@ import { Agent } from 'node:http';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoAlias } from '../../src/cli/dev-token';
-import { freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
+import { daemonKms, freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { testTokenEnv } from '../support/test-token';
 
@@ -35,11 +35,7 @@ beforeAll(async () => {
     port,
   );
   expect(await eventually(async () => ((await ready()) ? true : undefined), 30_000)).toBe(true);
-  kms = new KMSClient({
-    endpoint: daemon.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 1,
+  kms = daemonKms(daemon.url, {
     // A new connection per request, so the primary hands requests to both workers.
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: false }) }),
   });

@@ -2,9 +2,9 @@
 // verifiable signature), the daemon exits 0, and nothing is left half-done.
 
 import { createPublicKey, verify } from 'node:crypto';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
-import { freePort, startDaemon } from '../support/daemon';
+import { daemonKms, freePort, startDaemon } from '../support/daemon';
 import { testTokenEnv } from '../support/test-token';
 
 it('answers every accepted request completely, then exits 0', async () => {
@@ -14,12 +14,7 @@ it('answers every accepted request completely, then exits 0', async () => {
     { ...testTokenEnv(), QKMS_LISTEN_PORT: String(port) },
     port,
   );
-  const kms = new KMSClient({
-    endpoint: daemon.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 1,
-  });
+  const kms = daemonKms(daemon.url);
   const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: demoAlias('RSA_2048') }));
   const key = createPublicKey({
     key: Buffer.from(PublicKey as Uint8Array),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
-import { freePort, startDaemon, type Daemon } from '../support/daemon';
+import { daemonKms, freePort, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { P11KitServer, P11_KIT_CLIENT_MODULE } from '../support/p11-kit-server';
 import { TEST_TOKEN_LABEL, testTokenEnv } from '../support/test-token';
@@ -58,12 +58,8 @@ beforeAll(async () => {
     },
     port,
   );
-  kms = new KMSClient({
-    endpoint: daemon.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    // Each outcome is seen as it is; the SDK's own retries would hide the outage.
-    maxAttempts: 1,
+  // One attempt per call: the SDK's own retries would hide the outage.
+  kms = daemonKms(daemon.url, {
     // A hang detector, not a speed assertion: a request still open long after the token call
     // deadline fails with the SDK's TimeoutError, which the assertions below never accept.
     requestHandler: { requestTimeout: CALL_TIMEOUT_MS + 10_000 },

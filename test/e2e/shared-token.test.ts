@@ -10,7 +10,7 @@ import {
   ScheduleKeyDeletionCommand,
   type KeyState,
 } from '@aws-sdk/client-kms';
-import { freePort, startDaemon, type Daemon } from '../support/daemon';
+import { daemonKms, freePort, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { startTestGateway, testTokenEnv, type TestGateway } from '../support/test-token';
 
@@ -29,12 +29,7 @@ beforeAll(async () => {
     port,
   );
   a = await startTestGateway({ env: REFRESH });
-  bKms = new KMSClient({
-    endpoint: b.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 1,
-  });
+  bKms = daemonKms(b.url);
 }, 60_000);
 
 afterAll(async () => {

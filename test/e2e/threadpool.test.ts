@@ -5,9 +5,9 @@
 // operator-set size: everything else in the process is the same.
 
 import { readdirSync } from 'node:fs';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SignCommand } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
-import { freePort, startDaemon } from '../support/daemon';
+import { daemonKms, freePort, startDaemon } from '../support/daemon';
 import { testTokenEnv } from '../support/test-token';
 
 const threads = (pid: number): number => readdirSync(`/proc/${pid}/task`).length;
@@ -19,12 +19,7 @@ async function poolAfterBurst(env: Record<string, string>): Promise<number> {
     { ...testTokenEnv(), QKMS_LISTEN_PORT: String(port), QKMS_PKCS11_SESSIONS: '12', ...env },
     port,
   );
-  const kms = new KMSClient({
-    endpoint: daemon.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 5,
-  });
+  const kms = daemonKms(daemon.url, { maxAttempts: 5 });
   try {
     await Promise.all(
       Array.from({ length: 24 }, () =>

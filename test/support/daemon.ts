@@ -1,6 +1,7 @@
 // Runs the built `qkms` command as a child process, as an operator would.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -76,5 +77,19 @@ export function runQkms(
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * A real @aws-sdk/client-kms for a daemon running with auth.mode none (any credentials do);
+ * one attempt per call unless `extra` says otherwise, so tests see each outcome as it is.
+ */
+export function daemonKms(url: string, extra: Partial<KMSClientConfig> = {}): KMSClient {
+  return new KMSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    maxAttempts: 1,
+    ...extra,
   });
 }
