@@ -139,7 +139,8 @@ export async function startGateway(
     inFlight: () => admission.inFlight,
     version: VERSION,
   });
-  client.observe = (method, seconds, ckr) => metrics.tokenCall(method, seconds, ckr);
+  client.observe = (method, mechanism, seconds, ckr) =>
+    metrics.tokenCall(method, mechanism, seconds, ckr);
   // Without its token thread this process can only refuse requests: end it, so that its
   // supervisor (the cluster primary, systemd, the kubelet) starts a fresh one.
   client.onDeath = (err) => {

@@ -12,7 +12,7 @@ export interface GatewayMetrics {
   /** One finished API request. */
   request(operation: string, outcome: string, seconds: number): void;
   /** One finished call into the token thread; `ckr` is set when the token refused. */
-  tokenCall(method: string, seconds: number, ckr: string | null): void;
+  tokenCall(method: string, mechanism: string, seconds: number, ckr: string | null): void;
   /** A token signature failed the pairwise check and was withheld. */
   selfVerifyFailure(algorithm: string): void;
   /** A request was answered ThrottlingException. */
@@ -52,8 +52,8 @@ export function createMetrics({ tokenStats, inFlight, version }: MetricSources):
   });
   const tokenCalls = new Histogram({
     name: 'qkms_pkcs11_call_duration_seconds',
-    help: 'Duration of calls into the PKCS#11 token thread, by function.',
-    labelNames: ['function'] as const,
+    help: 'Duration of calls into the PKCS#11 token thread, by function and (for sign and verify) CKM mechanism.',
+    labelNames: ['function', 'mechanism'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
@@ -148,8 +148,8 @@ export function createMetrics({ tokenStats, inFlight, version }: MetricSources):
     selfVerifyFailure(algorithm) {
       selfVerifyFailures.inc({ algorithm });
     },
-    tokenCall(method, seconds, ckr) {
-      tokenCalls.observe({ function: method }, seconds);
+    tokenCall(method, mechanism, seconds, ckr) {
+      tokenCalls.observe({ function: method, mechanism }, seconds);
       if (ckr) ckrErrors.inc({ ckr: isKnownCkr(ckr) ? ckr : 'OTHER' });
     },
   };

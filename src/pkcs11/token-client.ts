@@ -7,12 +7,25 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KmsError } from '../errors/kms-error';
 import { kmsErrorForCkr } from './ckr-table';
+import { CKM } from './constants';
+import type { MechanismSpec } from './mechanism-spec';
 import type { TokenApi, TokenMethod, TokenReply, TokenRequest } from './token-api';
 import { MessageBatch } from './message-batch';
 import { TokenError } from './token-error';
 
 /** Closing drains calls in flight (each bounded by its own deadline) and finalises the module. */
 const CLOSE_DEADLINE_MS = 10_000;
+
+const CKM_NAMES = new Map<number, string>(
+  Object.entries(CKM).map(([name, value]) => [value, `CKM_${name}`]),
+);
+
+/** The mechanism of a sign or verify call, by CKM name: a closed set, fit for a metric label. */
+function mechanismLabel(method: TokenMethod, args: unknown[]): string {
+  if (method !== 'sign' && method !== 'verify') return 'none';
+  const spec = args[1] as MechanismSpec | undefined;
+  return (spec && CKM_NAMES.get(spec.mechanism)) ?? 'other';
+}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -42,7 +55,9 @@ export class TokenClient {
   private dead: Error | null = null;
   private readonly outbox: MessageBatch<TokenRequest>;
   /** Told about every finished call (metrics); set after construction. */
-  observe: ((method: TokenMethod, seconds: number, ckr: string | null) => void) | null = null;
+  observe:
+    ((method: TokenMethod, mechanism: string, seconds: number, ckr: string | null) => void) | null =
+    null;
   /** Told when the token thread ends without being asked to: the client is dead for good. */
   onDeath: ((err: Error) => void) | null = null;
   private stopping = false;
@@ -91,8 +106,9 @@ export class TokenClient {
     }
     const id = this.nextId++;
     const started = process.hrtime.bigint();
+    const mechanism = mechanismLabel(method, args);
     const done = (ckr: string | null) =>
-      this.observe?.(method, Number(process.hrtime.bigint() - started) / 1e9, ckr);
+      this.observe?.(method, mechanism, Number(process.hrtime.bigint() - started) / 1e9, ckr);
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -47,7 +47,9 @@ it('counts requests by operation and outcome, and times them', async () => {
   expect(delta('qkms_requests_total{operation="Sign",outcome="NotFoundException"}')).toBe(1);
   expect(delta('qkms_requests_total{operation="Sign",outcome="InvalidKeyUsageException"}')).toBe(1);
   expect(delta('qkms_request_duration_seconds_count{operation="Sign"}')).toBe(5);
-  expect(delta('qkms_pkcs11_call_duration_seconds_count{function="sign"}')).toBe(3);
+  expect(
+    delta('qkms_pkcs11_call_duration_seconds_count{function="sign",mechanism="CKM_ECDSA"}'),
+  ).toBe(3);
 });
 
 it('reports the session pool, the login state, the build and the process', async () => {
