@@ -11,12 +11,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES, signBody } from './lib/algorithms.mjs';
 import { machine } from './lib/machine.mjs';
-import { createCredentials, kmsCall, REGION, startQkms, supportsWorkers, writeConfig } from './lib/qkms.mjs';
+import { kmsCall, prepareWorkspace, REGION, startQkms, supportsWorkers } from './lib/qkms.mjs';
 import { childPids, machineCpu, peakRssMiB, resetPeakRss } from './lib/proc.mjs';
 import { BENCH_DIR, freePort, generate, nativeLoop, pkcs11jsLoop, runJson, saturate, startFloor } from './lib/steps.mjs';
 import { profileQkms } from './lib/profile-step.mjs';
 import { renderProfile, renderTable, summarize } from './lib/table.mjs';
-import { SOFTHSM_MODULE, TOKEN_LABEL, createToken } from './lib/token.mjs';
+import { SOFTHSM_MODULE, TOKEN_LABEL } from './lib/token.mjs';
 
 const cores = availableParallelism();
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -50,18 +50,9 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 4000));
 }
 
-const work = join(BENCH_DIR, 'results/work');
-const token = createToken(join(work, 'token'));
-process.env.SOFTHSM2_CONF = token.softhsmConf;
-const credentials = createCredentials(work);
-const port = await freePort();
-const metricsPort = await freePort();
-const qkmsConfig = (module) =>
-  writeConfig({
-    dir: work, token, credentialsFile: credentials.file, port, metricsPort,
-    workers: 'auto', ...(module ? { module } : {}),
-  });
-const client = { port, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
+const { token, credentials, port, metricsPort, config: qkmsConfig, client } = await prepareWorkspace(
+  join(BENCH_DIR, 'results/work'),
+);
 const loadFor = (c, keyId) => ({
   host: '127.0.0.1', port, warmupSeconds: 1, seconds, target: 'TrentService.Sign',
   bodyBase64: signBody(c, keyId).toString('base64'), accessKeyId: credentials.accessKeyId, region: REGION,

@@ -10,29 +10,21 @@ import { join } from 'node:path';
 import { CASES, signBody } from './lib/algorithms.mjs';
 import { machine } from './lib/machine.mjs';
 import { childPids, rssMiB } from './lib/proc.mjs';
-import { createCredentials, kmsCall, REGION, startQkms, writeConfig } from './lib/qkms.mjs';
-import { BENCH_DIR, freePort, generate } from './lib/steps.mjs';
-import { createToken } from './lib/token.mjs';
+import { kmsCall, prepareWorkspace, REGION, startQkms } from './lib/qkms.mjs';
+import { BENCH_DIR, generate } from './lib/steps.mjs';
 
 const totalSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const windowSeconds = 30;
 const rate = Number(process.env.BENCH_SOAK_RATE ?? 1000);
 const log = (msg) => process.stderr.write(`soak: ${msg}\n`);
 
-const work = join(BENCH_DIR, 'results/soak-work');
-const token = createToken(join(work, 'token'));
-process.env.SOFTHSM2_CONF = token.softhsmConf;
-const credentials = createCredentials(work);
-const port = await freePort();
-const metricsPort = await freePort();
-const config = writeConfig({
-  dir: work, token, credentialsFile: credentials.file, port, metricsPort, workers: 'auto',
-});
-const qkms = await startQkms({ config, softhsmConf: token.softhsmConf, port, metricsPort });
+const { token, credentials, port, metricsPort, config, client } = await prepareWorkspace(
+  join(BENCH_DIR, 'results/soak-work'),
+);
+const qkms = await startQkms({ config: config(), softhsmConf: token.softhsmConf, port, metricsPort });
 const pids = () => [qkms.pid, ...childPids(qkms.pid)];
 const windows = [];
 try {
-  const client = { port, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
   const p256 = CASES.find((c) => c.name === 'ECC_NIST_P256');
   const { body } = await kmsCall(client, 'CreateKey', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   const load = {

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Sigv4Signer } from './sigv4.mjs';
-import { SOFTHSM_MODULE, TOKEN_LABEL } from './token.mjs';
+import { freePort } from './steps.mjs';
+import { SOFTHSM_MODULE, TOKEN_LABEL, createToken } from './token.mjs';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const QKMS_MAIN = join(ROOT, 'dist/cli/main.js');
@@ -118,4 +119,24 @@ export function kmsCall({ port, accessKeyId, secretAccessKey }, operation, input
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * A bench workspace under `dir`: a fresh throwaway token (SOFTHSM2_CONF set for this process),
+ * an access key, free ports, and a config writer for the daemon (workers: auto, SigV4, metrics,
+ * audit file; `module` swaps the PKCS#11 module).
+ */
+export async function prepareWorkspace(dir) {
+  const token = createToken(join(dir, 'token'));
+  process.env.SOFTHSM2_CONF = token.softhsmConf;
+  const credentials = createCredentials(dir);
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const config = (module) =>
+    writeConfig({
+      dir, token, credentialsFile: credentials.file, port, metricsPort,
+      workers: 'auto', ...(module ? { module } : {}),
+    });
+  const client = { port, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
+  return { token, credentials, port, metricsPort, config, client };
 }
