@@ -16,8 +16,9 @@ import { createMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import type { SelfVerify } from './operations/operation';
 import { VERSION } from './version';
 import { clientCertificatePrincipal } from './auth/client-certificate';
-import { KeyCatalog } from './keys/key-catalog';
-import { KeyStore } from './keys/key-store';
+import type { KeyCatalog } from './keys/key-catalog';
+import type { KeyStore } from './keys/key-store';
+import { openKeys, type OpenedKeys } from './keys/open-keys';
 import { AuditTrail } from './audit/audit-trail';
 import { Policy } from './auth/policy';
 import type { Logger } from './log/logger';
@@ -159,7 +160,7 @@ export async function startGateway(
     metrics: expose(metrics.registry),
     ready,
   });
-  let catalog: KeyCatalog | null = null;
+  let keys: OpenedKeys | null = null;
   try {
     const operationsListener = options.operationsListener !== false;
     if (operationsListener) await listen(health, config.metrics.host, config.metrics.port);
@@ -172,12 +173,11 @@ export async function startGateway(
       'token open',
     );
     const capabilities = await probeCapabilities(token, description.mechanisms);
-    const keys = await startKeys(token, config, log, options.now);
-    catalog = keys.catalog;
-    const { store } = keys;
+    const audit = AuditTrail.open(config.audit?.file);
+    keys = await openKeys({ token, description, config, log, audit, now: options.now, poll: true });
+    const { catalog, store } = keys;
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = authenticatorFor(config, options.credentials ?? null);
-    const audit = AuditTrail.open(config.audit?.file);
     if (config.auth.mode === 'sigv4' && config.policy === null) {
       log.warn(
         'no key policy configured: every authenticated principal may use and change every key',
@@ -208,7 +208,7 @@ export async function startGateway(
     server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
     started = true;
-    const keyCatalog = catalog;
+    const startedKeys = keys;
     let shutdown: Promise<void> | undefined;
     return {
       url: urlOf(listener.scheme, config.listen.host, server),
@@ -224,10 +224,11 @@ export async function startGateway(
         // Once, however often it is asked (two signals, a test and a signal).
         shutdown ??= (async () => {
           closing = true;
-          keyCatalog.stopRefresh();
+          startedKeys.stopPolling();
           options.credentials?.unwatch();
           listener.stopWatching();
           await connections.drain(SHUTDOWN_DRAIN_MS);
+          await startedKeys.metadata.close();
           await client.shutdown();
           await audit.close();
           if (operationsListener)
@@ -237,35 +238,12 @@ export async function startGateway(
       },
     };
   } catch (err) {
-    catalog?.stopRefresh();
+    keys?.stopPolling();
+    await keys?.metadata.close().catch(() => undefined);
     health.close();
     await client.shutdown().catch(() => undefined);
     throw err;
   }
-}
-
-/** Loads the key catalog, runs the deletion sweeper once, and keeps both going in the background. */
-async function startKeys(
-  token: TokenApi,
-  config: QkmsConfig,
-  log: Logger,
-  now: (() => number) | undefined,
-): Promise<{ catalog: KeyCatalog; store: KeyStore }> {
-  const catalog = new KeyCatalog(token, {
-    scope: config.arn,
-    adopted: config.keys,
-    readOnly: config.pkcs11.readOnly,
-  });
-  const store = new KeyStore(token, catalog, config.pkcs11.readOnly, now);
-  const report = (problems: string[]) =>
-    problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
-  report((await catalog.load()).problems);
-  await sweep(store, log);
-  catalog.startRefresh(config.metadata.refreshSeconds, async (problems) => {
-    report(problems);
-    await sweep(store, log);
-  });
-  return { catalog, store };
 }
 
 function selfVerifyFor(
@@ -316,16 +294,6 @@ function authenticatorFor(config: QkmsConfig, credentials: CredentialStore | nul
     now: () => Date.now(),
   };
   return (_req: IncomingMessage, parts: RequestParts) => verifySigV4(parts, options);
-}
-
-/** Runs the deletion sweeper; a failure is logged and retried at the next refresh. */
-async function sweep(store: KeyStore, log: Logger): Promise<void> {
-  try {
-    for (const keyId of await store.sweep())
-      log.info({ keyId }, 'key deleted: its deletion window has passed');
-  } catch (err) {
-    log.warn({ err: String(err) }, 'deletion sweep failed');
-  }
 }
 
 /** How long in-flight requests get to finish at shutdown before their connections are cut. */

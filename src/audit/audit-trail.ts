@@ -19,6 +19,24 @@ export interface AuditEvent {
   readonly outcome: 'success' | 'failure';
   readonly error?: string;
   readonly ckr?: string;
+  /** Alias operations: the alias; UpdateAlias also the key it named before. */
+  readonly aliasName?: string;
+  readonly previousKeyId?: string;
+}
+
+/**
+ * The line written before a key change is made: if it cannot be written, the change is not
+ * made. The request's final line (outcome) follows it with the same request id.
+ */
+export interface ChangeIntent {
+  readonly requestId: string;
+  readonly principal: string | null;
+  readonly source: string | null;
+  readonly operation: string;
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly aliasName?: string;
+  readonly previousKeyId?: string;
 }
 
 export interface LastUsage {
@@ -67,7 +85,7 @@ export class AuditTrail {
     // without its line being in the file (the OS's cache, at least).
     const fd = openSync(file, 'a', 0o600);
     return new AuditTrail(
-      (line) => writeSync(fd, line),
+      appendLines(fd),
       async () => closeSync(fd),
       history,
       now,
@@ -84,9 +102,34 @@ export class AuditTrail {
     );
   }
 
+  /** Details of changes journalled but not yet concluded, by request id: the final line repeats them. */
+  private readonly pending = new Map<string, Pick<AuditEvent, 'keyArn' | 'keyId' | 'aliasName' | 'previousKeyId'>>();
+
   record(event: AuditEvent): void {
-    this.write(`${JSON.stringify({ type: 'audit', ...event })}\n`);
-    this.index(event);
+    const intent = this.pending.get(event.requestId);
+    this.pending.delete(event.requestId);
+    const line = intent ? { ...event, ...intent } : event;
+    this.write(`${JSON.stringify({ type: 'audit', ...line })}\n`);
+    this.index(line);
+  }
+
+  /** Writes a change's intent line; throws (and nothing may be changed) when it cannot. */
+  recordIntent(intent: ChangeIntent, time = new Date()): void {
+    this.write(
+      `${JSON.stringify({ type: 'audit', phase: 'intent', time: time.toISOString(), ...intent })}\n`,
+    );
+    const { keyArn, keyId, aliasName, previousKeyId } = intent;
+    this.pending.set(intent.requestId, {
+      keyArn,
+      keyId,
+      ...(aliasName ? { aliasName } : {}),
+      ...(previousKeyId ? { previousKeyId } : {}),
+    });
+  }
+
+  /** Forgets an intent whose request ends without a final line (tests, `qkms keys`). */
+  settle(requestId: string): void {
+    this.pending.delete(requestId);
   }
 
   private index(event: AuditEvent): void {
@@ -106,6 +149,26 @@ export class AuditTrail {
   close(): Promise<void> {
     return this.close_();
   }
+}
+
+/**
+ * Appends whole lines, or throws. A full disk can take part of a line (a short write) and then
+ * refuse the rest: the line then counts as not written, and the next line starts on a fresh line
+ * so the torn one does not swallow it.
+ */
+function appendLines(fd: number): (line: string) => void {
+  let torn = false;
+  return (line) => {
+    const bytes = Buffer.from(torn ? `\n${line}` : line, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      torn = false;
+    } catch (err) {
+      torn = torn || done > 0;
+      throw err;
+    }
+  };
 }
 
 /**

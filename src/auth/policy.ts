@@ -43,7 +43,7 @@ const matchesName = (patterns: readonly string[], value: string): boolean =>
 
 function matchesKey(statement: PolicyStatement, key: KeyEntry | null): boolean {
   if (!key) return statement.keys.includes('*');
-  const names = [key.record.keyId, key.arn, ...key.record.aliases.map((a) => a.name)];
+  const names = [key.record.keyId, key.arn, ...key.aliases];
   const keyMatch = statement.keys.some((p) => p === '*' || names.includes(p));
   const tagsMatch = Object.entries(statement.tags).every(([k, v]) =>
     key.record.tags.some((t) => t.TagKey === k && t.TagValue === v),

@@ -2,12 +2,13 @@
 // random PINs (kept in files readable only by the owner) and one demo key per key spec.
 
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KEY_SPECS, type KeySpec } from '../crypto/key-specs';
 import type { Capabilities } from '../crypto/capabilities';
 import type { KeyCatalog } from '../keys/key-catalog';
+import type { KeyEntry } from '../keys/key-record';
 import type { KeyStore } from '../keys/key-store';
 
 export const DEV_TOKEN_LABEL = 'qkms-dev';
@@ -95,22 +96,33 @@ export function readPinFile(pinFile: string): string {
 export const demoAlias = (spec: KeySpec): string =>
   `alias/demo-${spec.toLowerCase().replace(/_/g, '-')}`;
 
-/** Creates one demo key per key spec this token can generate, unless the catalog has keys already. */
+const DEMO_TAG = { TagKey: 'purpose', TagValue: 'demo' };
+
+/**
+ * Creates one demo key per key spec this token can generate, each with its alias in the same
+ * change. A token that holds other keys is left alone; one whose first run was interrupted gets
+ * the demo keys it is missing.
+ */
 export async function ensureDemoKeys(
   catalog: KeyCatalog,
   store: KeyStore,
   capabilities: Capabilities,
 ): Promise<KeySpec[]> {
-  if (catalog.keys().length > 0) return [];
+  const isDemo = (k: KeyEntry) =>
+    k.record.tags.some((t) => t.TagKey === DEMO_TAG.TagKey && t.TagValue === DEMO_TAG.TagValue);
+  if (!catalog.keys().every(isDemo)) return [];
   const created: KeySpec[] = [];
   for (const spec of KEY_SPECS) {
-    if (!capabilities.keySpec(spec).ok) continue;
-    await store.createKey({
-      keySpec: spec,
-      description: `QKMS demo key (${spec})`,
-      tags: [{ TagKey: 'purpose', TagValue: 'demo' }],
-      aliases: [demoAlias(spec)],
-    });
+    if (!capabilities.keySpec(spec).ok || catalog.alias(demoAlias(spec))) continue;
+    await store.createKey(
+      {
+        keySpec: spec,
+        description: `QKMS demo key (${spec})`,
+        tags: [DEMO_TAG],
+        aliases: [demoAlias(spec)],
+      },
+      { requestId: randomUUID(), principal: null, source: 'qkms dev' },
+    );
     created.push(spec);
   }
   return created;

@@ -27,6 +27,8 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
     QKMS_LISTEN_PORT: String(port),
     QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
     QKMS_CREDENTIALS_FILE: creds.credentialsFile,
+    // Beside the token: `qkms keys` on this token must take the same lock (docs/configuration.md).
+    QKMS_METADATA_LOCK_DIR: process.env.QKMS_METADATA_LOCK_DIR ?? dev.dataDir,
   };
   const loaded = loadConfig(undefined, env);
   const log = createLogger(loaded.config.log.level);

@@ -1,18 +1,27 @@
-// `qkms keys`: key administration on a live token, without a running gateway. It goes through
-// the same operation handlers (and so the same rules) as the API, plus `import`, which adopts
-// a key pair made with the HSM's own tools (pkcs11-tool, vendor utilities).
+// `qkms keys`: key administration on a live token, without a running gateway and beside one.
+// It opens the same metadata store as the gateway, so its changes take the same host lock and
+// follow the same rules (the API's operation handlers), plus `import`, which adopts a key pair
+// made with the HSM's own tools, and `orphans`, which finds key objects no record names.
 
 import { randomUUID } from 'node:crypto';
-import { probeCapabilities } from '../crypto/capabilities';
+import { userInfo } from 'node:os';
+import { probeCapabilities, type Capabilities } from '../crypto/capabilities';
+import { isKeySpec } from '../crypto/key-specs';
 import type { LoadedConfig } from '../config/load';
 import { serializeOutput } from '../http/wire';
 import { parseInput } from '../http/parse-input';
-import { adoptedMetadata, inferKeySpec, KeyCatalog } from '../keys/key-catalog';
-import { KeyStore } from '../keys/key-store';
+import { adoptedMetadata, inferKeySpec } from '../keys/config-keys';
+import type { Caller } from '../keys/key-store';
+import { openKeys, type OpenedKeys } from '../keys/open-keys';
+import { findOrphans } from '../keys/orphans';
+import { keyIdBytesHex } from '../keys/key-reference';
 import type { OperationContext, OperationOutput } from '../operations/operation';
+import { assertValidAliasName } from '../operations/alias-rules';
 import { OPERATIONS } from '../operations/registry';
 import { openToken } from '../gateway';
 import { AuditTrail } from '../audit/audit-trail';
+import { createLogger } from '../log/logger';
+import { toKmsError } from '../errors/kms-error';
 
 export interface KeysArgs {
   readonly positionals: readonly string[];
@@ -22,6 +31,7 @@ export interface KeysArgs {
   readonly label?: string;
   readonly id?: string;
   readonly keyId?: string;
+  readonly remove?: boolean;
 }
 
 export const KEYS_USAGE = `usage:
@@ -30,18 +40,19 @@ export const KEYS_USAGE = `usage:
   qkms keys create --spec KEY_SPEC [--description TEXT] [--alias alias/NAME]
   qkms keys alias alias/NAME KEY
   qkms keys import (--label LABEL | --id HEX) [--key-id UUID] [--description TEXT] [--alias alias/NAME]
-KEY is a key id, key ARN, alias or alias ARN. Settings come from --config / QKMS_* variables.
+  qkms keys orphans [--remove]
+KEY is a key id, key ARN, alias or alias ARN. Settings come from --config / QKMS_* variables;
+changes wait for the host's metadata lock (metadata.lockDir) like a gateway's, and are written
+to the audit trail when audit.file is set. orphans lists key objects QKMS made that no key
+record names (left by crashes); --remove destroys them.
 `;
 
-async function run(
-  ctx: OperationContext,
-  operation: string,
-  body: Record<string, unknown>,
-): Promise<OperationOutput> {
-  const op = OPERATIONS.get(operation);
-  if (!op) throw new Error(`no operation ${operation}`);
-  return op.handle(parseInput(op.input, body) as never, ctx);
-}
+/** Capabilities for commands that neither create nor describe keys: nothing is refused. */
+const ANY_CAPABILITY: Capabilities = {
+  algorithm: () => ({ ok: true as const }),
+  mac: () => ({ ok: true as const }),
+  keySpec: () => ({ ok: true as const }),
+};
 
 const print = (value: unknown): void =>
   console.log(JSON.stringify(JSON.parse(serializeOutput(value)), null, 2));
@@ -49,81 +60,145 @@ const print = (value: unknown): void =>
 export async function runKeys({ config, pin }: LoadedConfig, args: KeysArgs): Promise<number> {
   const [sub, ...rest] = args.positionals;
   const { client, token, description } = await openToken(config, pin);
+  // Changes are audited like the API's when there is an audit file; never onto stdout here.
+  const audit = config.audit?.file ? AuditTrail.open(config.audit.file) : AuditTrail.inMemory();
+  let keys: OpenedKeys | null = null;
   try {
-    const catalog = new KeyCatalog(token, {
-      scope: config.arn,
-      adopted: config.keys,
-      readOnly: config.pkcs11.readOnly,
+    keys = await openKeys({
+      token,
+      description,
+      config,
+      log: createLogger('warn'),
+      audit,
+      now: undefined,
+      poll: false,
     });
-    const store = new KeyStore(token, catalog, config.pkcs11.readOnly);
     const needsProbe = sub === 'create' || sub === 'describe';
     const capabilities = needsProbe
       ? await probeCapabilities(token, description.mechanisms)
-      : {
-          algorithm: () => ({ ok: true as const }),
-          mac: () => ({ ok: true as const }),
-          keySpec: () => ({ ok: true as const }),
-        };
-    const { problems } = await catalog.load();
-    problems.forEach((p) => console.error(`warning: ${p}`));
-    // Only the API writes audit lines; the operations run here need the trail's type, not a file.
-    const audit = AuditTrail.inMemory();
-    const selfVerify = { enabled: false, failed: () => undefined };
+      : ANY_CAPABILITY;
     const ctx: OperationContext = {
-      catalog,
-      store,
+      catalog: keys.catalog,
+      store: keys.store,
       token,
       capabilities,
       scope: config.arn,
       audit,
-      selfVerify,
+      selfVerify: { enabled: false, failed: () => undefined },
     };
-    switch (sub) {
-      case 'list':
-        for (const k of catalog.keys()) {
-          const aliases = k.record.aliases.map((a) => a.name).join(',');
-          console.log(
-            [k.record.keyId, k.record.keySpec, k.record.state, k.record.origin, aliases].join('\t'),
-          );
-        }
-        return 0;
-      case 'describe':
-        print(await run(ctx, 'DescribeKey', { KeyId: rest[0] }));
-        return 0;
-      case 'create': {
-        const out = await run(ctx, 'CreateKey', {
-          KeySpec: args.spec,
-          KeyUsage: args.spec?.startsWith('HMAC_') ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
-          Description: args.description ?? '',
-        });
-        const keyId = (out.KeyMetadata as { KeyId: string }).KeyId;
-        if (args.alias)
-          await run(ctx, 'CreateAlias', { AliasName: args.alias, TargetKeyId: keyId });
-        console.log(keyId);
-        return 0;
-      }
-      case 'alias':
-        await run(ctx, 'CreateAlias', {
-          AliasName: rest[0],
-          TargetKeyId: catalog.resolve(rest[1] ?? '').record.keyId,
-        });
-        return 0;
-      case 'import':
-        return await importKey(ctx, args, config.pkcs11.readOnly);
-      default:
-        process.stderr.write(KEYS_USAGE);
-        return 2;
-    }
+    return await subcommand(sub, rest, args, ctx, keys, config.pkcs11.readOnly);
   } finally {
+    keys?.stopPolling();
+    await keys?.metadata.close();
+    await audit.close();
     await client.shutdown();
   }
 }
 
-async function importKey(
-  ctx: OperationContext,
+function subcommand(
+  sub: string | undefined,
+  rest: readonly string[],
   args: KeysArgs,
+  ctx: OperationContext,
+  keys: OpenedKeys,
   readOnly: boolean,
 ): Promise<number> {
+  switch (sub) {
+    case 'list':
+      for (const k of ctx.catalog.keys()) {
+        const { keyId, keySpec, state, origin } = k.record;
+        console.log([keyId, keySpec, state, origin, k.aliases.join(',')].join('\t'));
+      }
+      return Promise.resolve(0);
+    case 'describe':
+      return run(ctx, 'DescribeKey', { KeyId: rest[0] }).then((out) => (print(out), 0));
+    case 'create':
+      return createKey(ctx, args);
+    case 'alias':
+      return run(ctx, 'CreateAlias', {
+        AliasName: rest[0],
+        TargetKeyId: ctx.catalog.resolve(rest[1] ?? '').record.keyId,
+      }).then(() => 0);
+    case 'import':
+      return importKey(ctx, args, readOnly);
+    case 'orphans':
+      return orphans(ctx, keys, args.remove === true);
+    default:
+      process.stderr.write(KEYS_USAGE);
+      return Promise.resolve(2);
+  }
+}
+
+function cliCaller(): Caller {
+  return { requestId: randomUUID(), principal: `cli:${userInfo().username}`, source: 'qkms keys' };
+}
+
+/** Runs an API operation as a request would, with its outcome audit line. */
+function run(
+  ctx: OperationContext,
+  operation: string,
+  body: Record<string, unknown>,
+): Promise<OperationOutput> {
+  const op = OPERATIONS.get(operation);
+  if (!op) throw new Error(`no operation ${operation}`);
+  return audited(ctx, operation, (caller) => op.handle(parseInput(op.input, body) as never, ctx, caller));
+}
+
+/** Runs a change with a fresh caller, then writes its outcome line (details come from its intent). */
+async function audited<T>(
+  ctx: OperationContext,
+  operation: string,
+  work: (caller: Caller) => Promise<T>,
+): Promise<T> {
+  const caller = cliCaller();
+  const line = (error?: string) => {
+    try {
+      ctx.audit.record({
+        time: new Date().toISOString(),
+        ...caller,
+        operation,
+        keyArn: null,
+        keyId: null,
+        outcome: error ? 'failure' : 'success',
+        ...(error ? { error } : {}),
+      });
+    } catch (err) {
+      console.error(`warning: the audit outcome line was not written: ${String(err)}`);
+    }
+  };
+  try {
+    const out = await work(caller);
+    line();
+    return out;
+  } catch (err) {
+    line(toKmsError(err).name);
+    throw err;
+  }
+}
+
+/** Creates a key, with its alias in the same change (a crash leaves both or neither). */
+async function createKey(ctx: OperationContext, args: KeysArgs): Promise<number> {
+  const spec = args.spec ?? '';
+  if (!isKeySpec(spec)) throw new Error(`--spec must be a KMS key spec QKMS serves, not "${spec}"`);
+  const capability = ctx.capabilities.keySpec(spec);
+  if (!capability.ok) throw new Error(`${spec} keys are not available on this HSM: ${capability.reason}`);
+  if (args.alias) assertValidAliasName(args.alias);
+  const entry = await audited(ctx, 'CreateKey', (caller) =>
+    ctx.store.createKey(
+      {
+        keySpec: spec,
+        description: args.description ?? '',
+        tags: [],
+        aliases: args.alias ? [args.alias] : [],
+      },
+      caller,
+    ),
+  );
+  console.log(entry.record.keyId);
+  return 0;
+}
+
+async function importKey(ctx: OperationContext, args: KeysArgs, readOnly: boolean): Promise<number> {
   const locator = {
     ...(args.id ? { idHex: args.id.toLowerCase() } : {}),
     ...(args.label ? { label: args.label } : {}),
@@ -149,18 +224,26 @@ async function importKey(
     );
     return 0;
   }
-  for (const alias of aliases) {
-    if (ctx.catalog.aliasTargets(alias).length > 0)
-      throw new Error(`alias ${alias} is already in use`);
-  }
+  for (const alias of aliases) assertValidAliasName(alias);
   const record = adoptedMetadata(
     keyId,
     keySpec,
     locator,
-    { description: args.description ?? '', aliases, enabled: true },
+    { description: args.description ?? '', enabled: true },
     ctx.store.now(),
   );
-  await ctx.store.adopt(record);
+  await audited(ctx, 'CreateKey', (caller) => ctx.store.adopt(record, aliases, caller));
   console.log(keyId);
+  return 0;
+}
+
+/** Lists (and with --remove destroys) key objects QKMS made that no record names. */
+async function orphans(ctx: OperationContext, keys: OpenedKeys, remove: boolean): Promise<number> {
+  const found = await findOrphans(ctx.token, keys.metadata, keys.config);
+  for (const orphan of found) {
+    if (remove) await ctx.token.destroyKey({ idHex: keyIdBytesHex(orphan.keyId) });
+    console.log([orphan.keyId, orphan.objects.join(','), remove ? 'removed' : 'orphan'].join('\t'));
+  }
+  if (found.length === 0) console.error('no orphan key objects');
   return 0;
 }

@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       label: { type: 'string' },
       id: { type: 'string' },
       'key-id': { type: 'string' },
+      remove: { type: 'boolean' },
       'data-dir': { type: 'string', default: '.qkms-dev' },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
@@ -61,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.label === undefined ? {} : { label: values.label }),
         ...(values.id === undefined ? {} : { id: values.id }),
         ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
+        ...(values.remove === undefined ? {} : { remove: values.remove }),
       });
     case 'dev':
       return runDev(values['data-dir'] as string, Number(values.port));

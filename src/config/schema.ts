@@ -183,7 +183,25 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 3600,
     description:
-      "How often key metadata is re-read from the token: the bound on how stale one replica's view of another's changes can be.",
+      "How often each process checks the token's metadata generation record (one token call; the store is searched again only when it changed). Changes made on this host are announced at once through the lock file; this is the bound for a process that missed the announcement, and for read-only gateways on other hosts.",
+  },
+  {
+    path: 'metadata.lockDir',
+    env: 'QKMS_METADATA_LOCK_DIR',
+    type: 'string',
+    optional: true,
+    description:
+      "Directory of the host's metadata lock file (qkms-metadata-<token hash>.lock). Every process on this host that changes this token's key metadata (every worker, a second `qkms serve`, `qkms keys`) must use the same directory: the lock serialises their changes and announces them to each other. Unset: the system's temporary directory (os.tmpdir(), usually /tmp), which a systemd unit with PrivateTmp does NOT share with other processes; the example unit and production config use /run/qkms.",
+  },
+  {
+    path: 'metadata.lockTimeoutMs',
+    env: 'QKMS_METADATA_LOCK_TIMEOUT_MS',
+    type: 'integer',
+    default: 10000,
+    min: 100,
+    max: 300000,
+    description:
+      "How long a key change waits for the host's metadata lock (another process's change) before it fails with DependencyTimeoutException, which SDKs retry.",
   },
   {
     path: 'http.maxBodyBytes',
@@ -301,7 +319,11 @@ export interface QkmsConfig {
     readonly selfVerify: 'rsa' | 'off';
   };
   readonly arn: { readonly partition: string; readonly region: string; readonly account: string };
-  readonly metadata: { readonly refreshSeconds: number };
+  readonly metadata: {
+    readonly refreshSeconds: number;
+    readonly lockDir?: string;
+    readonly lockTimeoutMs: number;
+  };
   readonly metrics: { readonly host: string; readonly port: number };
   readonly http: {
     readonly maxBodyBytes: number;

@@ -33,7 +33,8 @@ export function accessRequest(
     }
   }
   const aliasName = text(input.AliasName);
-  if (aliasName) keys.push(...catalog.aliasTargets(aliasName));
+  const aliasOwner = aliasName === undefined ? undefined : catalog.aliasTarget(aliasName);
+  if (aliasOwner) keys.push(aliasOwner);
   const algorithm = text(input.SigningAlgorithm);
   const requestAlias = aliasOf(text(input.KeyId));
   return {

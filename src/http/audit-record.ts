@@ -40,7 +40,8 @@ function keyArnOf(
 
 export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
   const input = ctx.input ?? {};
-  const keyId = text(input.KeyId) ?? text(input.TargetKeyId) ?? text(input.AliasName);
+  const aliasName = text(input.AliasName);
+  const keyId = text(input.KeyId) ?? text(input.TargetKeyId) ?? aliasName;
   const message = input.Message instanceof Buffer ? input.Message : undefined;
   const algorithm = text(input.SigningAlgorithm) ?? text(input.MacAlgorithm);
   const cause = ctx.error?.cause;
@@ -52,6 +53,7 @@ export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
     operation: ctx.operation,
     keyArn: keyArnOf(ctx, catalog, keyId),
     keyId: keyId ?? null,
+    ...(aliasName ? { aliasName } : {}),
     ...(algorithm ? { algorithm } : {}),
     ...(message && input.SigningAlgorithm ? { messageType: text(input.MessageType) ?? 'RAW' } : {}),
     ...(message ? { messageSha256: createHash('sha256').update(message).digest('hex') } : {}),

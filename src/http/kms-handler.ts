@@ -141,8 +141,20 @@ export function kmsHandler(options: KmsHandlerOptions) {
       if (principal !== null && options.policy) {
         options.policy.authorize(accessRequest(principal, op.name, input, options.ctx.catalog));
       }
-      output = await op.handle(input as never, options.ctx);
-      audit(op);
+      const source = req.socket.remoteAddress ?? null;
+      output = await op.handle(input as never, options.ctx, { requestId, principal, source });
+      if (op.audit === 'change') {
+        // The change is made, and its intent line was written before it: failing to write the
+        // outcome line must not turn a change that happened into an error answer.
+        try {
+          audit(op);
+        } catch (auditErr) {
+          options.log.error({ requestId, err: String(auditErr) }, 'audit outcome line NOT written');
+        }
+      } else {
+        // A key use is not answered without its line: the signature stays here.
+        audit(op);
+      }
       sendJson(res, 200, serializeOutput(output), requestId);
     } catch (err) {
       error = toKmsError(err);

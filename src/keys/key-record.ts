@@ -1,4 +1,5 @@
-// A KMS key as QKMS knows it: the metadata KMS reports plus where its objects are in the token.
+// A KMS key as QKMS knows it: the metadata KMS reports plus where its objects are in the token,
+// and the aliases that name keys. Both are stored records; KeyEntry is what the catalog serves.
 
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec } from '../crypto/key-specs';
@@ -7,7 +8,7 @@ import type { KeyLocator } from '../pkcs11/token-api';
 
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 
-/** What is stored in the token's CKO_DATA metadata object (or comes from the config catalog). */
+/** A key's stored metadata (in the token or the database), or its entry in the config file. */
 export interface KeyMetadataRecord {
   readonly keyId: string;
   readonly keySpec: KeySpec;
@@ -18,9 +19,18 @@ export interface KeyMetadataRecord {
   readonly creationDate: number;
   readonly deletionDate?: number;
   readonly origin: 'AWS_KMS' | 'EXTERNAL';
-  readonly aliases: readonly { readonly name: string; readonly creationDate: number }[];
   readonly tags: readonly Tag[];
   readonly locator: KeyLocator;
+}
+
+/** An alias: its own record, so one name can never point at two keys. */
+export interface AliasRecord {
+  /** `alias/…` */
+  readonly name: string;
+  readonly keyId: string;
+  /** Epoch seconds. */
+  readonly creationDate: number;
+  readonly lastUpdatedDate: number;
 }
 
 export interface Tag {
@@ -28,23 +38,19 @@ export interface Tag {
   readonly TagValue: string;
 }
 
-/** The public half of an asymmetric key, read from the token once and cached. */
+/** The public half of an asymmetric key, read from the token on first use and cached. */
 export interface AsymmetricKey {
   readonly spki: Buffer;
   readonly publicKey: KeyObject;
   readonly shape: KeyShape;
 }
 
-/** A key ready for use: metadata plus, for key pairs, the cached public key. */
+/** A key as requests see it: metadata, ARN and the names of its aliases. */
 export interface KeyEntry {
   readonly record: KeyMetadataRecord;
   readonly arn: string;
-  /** Null for HMAC (secret) keys. */
-  readonly asymmetric: AsymmetricKey | null;
-  /** Where the record lives: the token's metadata objects, or the config file's catalog. */
-  readonly source: 'token' | 'config';
-  /** Revision of the token metadata object (0 for keys known only from the config file). */
-  readonly revision: number;
-  /** Exact label of that metadata object, null for config-only keys. */
-  readonly label: string | null;
+  /** Alias names pointing at this key, in name order. */
+  readonly aliases: readonly string[];
+  /** Where the record lives: the metadata store, or only the config file's catalog. */
+  readonly source: 'store' | 'config';
 }

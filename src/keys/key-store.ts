@@ -1,18 +1,32 @@
-// Writes to the key catalog: creating keys, updating their metadata, and the deletion sweeper.
-// Metadata updates write a new revision before removing the old one by its exact label
-// (SoftHSM's CKA_VALUE is read-only), so a crash in between loses nothing and readers take the
-// newest. Writes in this process run one at a time, and each change is computed from the record
-// current at that moment, so checks made inside a change (alias taken? key pending deletion?)
-// cannot race another write of this process.
+// Changes to keys, as the operations ask for them: generating keys in the token, aliases, key
+// record edits, the deletion sweeper and crash repair. Each change goes to the metadata store
+// as one whole change (store/change-plan.ts) with a journal that writes its audit intent line
+// first; the store makes it atomic against every other writer. The catalog hears of it at once.
 
 import { randomUUID } from 'node:crypto';
 import { KEY_SPEC_TABLE, type KeySpec } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
-import type { KeyInfo, TokenApi } from '../pkcs11/token-api';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { KeyInfo, KeyLocator, TokenApi } from '../pkcs11/token-api';
 import type { KeyCatalog } from './key-catalog';
 import type { KeyEntry, KeyMetadataRecord, Tag } from './key-record';
 import { keyIdBytesHex } from './key-reference';
-import { METADATA_APPLICATION, encodeMetadata, metadataLabel } from './metadata-codec';
+import type { ChangeDetail, MetadataChange } from './store/change-plan';
+import type { Journal, MetadataStore, RolledBack } from './store/metadata-store';
+
+/** Who asked for a change: goes into its audit lines. */
+export interface Caller {
+  readonly requestId: string;
+  readonly principal: string | null;
+  readonly source: string | null;
+}
+
+/** Changes QKMS makes by itself (deletion sweeper, crash repair). */
+export const SYSTEM_CALLER = (): Caller => ({
+  requestId: randomUUID(),
+  principal: null,
+  source: 'qkms',
+});
 
 export interface NewKey {
   readonly keySpec: KeySpec;
@@ -21,26 +35,19 @@ export interface NewKey {
   readonly aliases?: readonly string[];
 }
 
-/** A change to one key's metadata; it may throw a KmsError to refuse the change. */
-export type MetadataChange = (record: KeyMetadataRecord, entry: KeyEntry) => KeyMetadataRecord;
+/** A key record edit; it may throw a KmsError to refuse the change. */
+export type RecordEdit = (record: KeyMetadataRecord) => KeyMetadataRecord;
 
 export class KeyStore {
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly token: TokenApi,
+    private readonly metadata: MetadataStore,
     private readonly catalog: KeyCatalog,
+    private readonly audit: AuditTrail,
     private readonly readOnly: boolean,
     /** Epoch seconds; injectable so the deletion window can be tested. */
     readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
-
-  /** Runs `work` after every write queued before it. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
 
   private assertWritable(what: string): void {
     if (this.readOnly) {
@@ -51,8 +58,37 @@ export class KeyStore {
     }
   }
 
-  /** Generates a key in the token and stores its metadata there. */
-  async createKey(spec: NewKey): Promise<KeyEntry> {
+  /** The journal of one change: its audit intent line, or the refusal to make it. */
+  private journal(caller: Caller): Journal {
+    return (detail: ChangeDetail) => {
+      try {
+        this.audit.recordIntent({
+          ...caller,
+          ...detail,
+          keyArn: this.catalog.keyArn(detail.keyId),
+        });
+      } catch (err) {
+        throw new KmsError(
+          'KMSInternalException',
+          'The audit trail could not be written, so the change was not made. Retry when the audit file can be written again.',
+          err,
+        );
+      }
+    };
+  }
+
+  private entry(keyId: string): KeyEntry {
+    const entry = this.catalog.byKeyId(keyId);
+    if (!entry) throw new Error(`key ${keyId} is not in the catalog after its change`);
+    return entry;
+  }
+
+  /**
+   * Generates a key in the token and records it. The audit intent comes first, then the
+   * store's creation intent, then the key objects: a crash at any point leaves either the
+   * recorded key or, after reconcile, nothing.
+   */
+  async createKey(spec: NewKey, caller: Caller): Promise<KeyEntry> {
     this.assertWritable('create keys');
     const gen = KEY_SPEC_TABLE[spec.keySpec].generation;
     if (gen.kind === 'unavailable') {
@@ -63,145 +99,140 @@ export class KeyStore {
     }
     const keyId = randomUUID();
     const idHex = keyIdBytesHex(keyId);
-    // Key generation is slow (RSA-4096: seconds) and needs no lock: the key id is new.
-    const info: KeyInfo =
-      gen.kind === 'secret'
-        ? await this.token.generateSecretKey(gen.bytes, idHex, keyId, true)
-        : await this.token.generateKeyPair(gen, idHex, keyId, true);
-    return this.exclusive(async () => {
+    this.journal(caller)({ operation: 'CreateKey', keyId });
+    const intent = await this.metadata.beginCreation(keyId);
+    let generated = false;
+    try {
+      const info: KeyInfo =
+        gen.kind === 'secret'
+          ? await this.token.generateSecretKey(gen.bytes, idHex, keyId, true)
+          : await this.token.generateKeyPair(gen, idHex, keyId, true);
+      generated = true;
       const now = this.now();
-      for (const name of spec.aliases ?? []) this.assertAliasFree(name);
-      const record: KeyMetadataRecord = {
-        keyId,
-        keySpec: spec.keySpec,
-        keyUsage: KEY_SPEC_TABLE[spec.keySpec].keyUsage,
-        description: spec.description,
-        state: 'Enabled',
-        creationDate: now,
-        origin: 'AWS_KMS',
-        aliases: (spec.aliases ?? []).map((name) => ({ name, creationDate: now })),
-        tags: spec.tags,
-        locator: { idHex },
-      };
-      return this.write(record, info, null);
-    });
-  }
-
-  /** Records metadata for a key that already exists in the token (`qkms keys import`). */
-  adopt(record: KeyMetadataRecord): Promise<KeyEntry> {
-    this.assertWritable('import keys');
-    return this.exclusive(async () => {
-      if (this.catalog.byKeyId(record.keyId)) {
-        throw new KmsError('AlreadyExistsException', `Key ${record.keyId} already exists.`);
-      }
-      for (const alias of record.aliases) this.assertAliasFree(alias.name);
-      const info = await this.token.findKey(record.locator);
-      if (!info) {
-        throw new KmsError(
-          'NotFoundException',
-          `No key in the token matches ${JSON.stringify(record.locator)}.`,
-        );
-      }
-      return this.write(record, info, null);
-    });
-  }
-
-  /** Applies `change` to the current metadata of `keyId` and stores the new revision. */
-  update(keyId: string, change: MetadataChange): Promise<KeyEntry> {
-    this.assertWritable('change keys');
-    return this.exclusive(() => this.applyChange(keyId, change));
-  }
-
-  /**
-   * Applies several changes as one step for this process: every revision is written before any
-   * is installed, so UpdateAlias never shows the alias on two keys (or none) here.
-   */
-  updateMany(changes: readonly { keyId: string; change: MetadataChange }[]): Promise<KeyEntry[]> {
-    this.assertWritable('change keys');
-    return this.exclusive(async () => {
-      const prepared = changes.map(({ keyId, change }) => {
-        const entry = this.current(keyId);
-        return { entry, record: change(entry.record, entry) };
+      await this.metadata.commitCreation(intent, {
+        kind: 'createKey',
+        record: {
+          keyId,
+          keySpec: spec.keySpec,
+          keyUsage: KEY_SPEC_TABLE[spec.keySpec].keyUsage,
+          description: spec.description,
+          state: 'Enabled',
+          creationDate: now,
+          origin: 'AWS_KMS',
+          tags: spec.tags,
+          locator: { idHex: info.idHex },
+        },
+        aliases: (spec.aliases ?? []).map((name) => ({
+          name,
+          keyId,
+          creationDate: now,
+          lastUpdatedDate: now,
+        })),
       });
-      const written: KeyEntry[] = [];
-      for (const { entry, record } of prepared) written.push(await this.persist(entry, record));
-      for (const entry of written) this.catalog.put(entry.record.keyId, entry);
-      return written;
-    });
-  }
-
-  /** Refuses an alias name some key already holds. */
-  assertAliasFree(name: string): void {
-    if (this.catalog.aliasTargets(name).length > 0) {
-      throw new KmsError(
-        'AlreadyExistsException',
-        `An alias with the name ${this.catalog.aliasArn(name)} already exists`,
-      );
+      return this.entry(keyId);
+    } catch (err) {
+      await this.rollBack(intent, generated ? idHex : null);
+      throw err;
     }
   }
 
-  private current(keyId: string): KeyEntry {
-    const entry = this.catalog.byKeyId(keyId);
-    if (!entry)
-      throw new KmsError('NotFoundException', `Key '${this.catalog.keyArn(keyId)}' does not exist`);
-    return entry;
-  }
-
-  private async applyChange(keyId: string, change: MetadataChange): Promise<KeyEntry> {
-    const entry = this.current(keyId);
-    const written = await this.persist(entry, change(entry.record, entry));
-    this.catalog.put(keyId, written);
-    return written;
-  }
-
-  private async persist(entry: KeyEntry, record: KeyMetadataRecord): Promise<KeyEntry> {
-    const info = await this.token.findKey(entry.record.locator);
-    if (!info)
-      throw new KmsError(
-        'KMSInvalidStateException',
-        `${entry.arn} has no key material in the HSM.`,
-      );
-    return this.write(record, info, entry, false);
-  }
-
-  private async write(
-    record: KeyMetadataRecord,
-    info: KeyInfo,
-    previous: KeyEntry | null,
-    install = true,
-  ): Promise<KeyEntry> {
-    const revision = (previous?.revision ?? 0) + 1;
-    const label = metadataLabel(record.keyId, revision);
-    await this.token.createData(METADATA_APPLICATION, label, encodeMetadata(record));
-    if (previous?.label) await this.token.destroyData(METADATA_APPLICATION, previous.label);
-    const entry = this.catalog.makeEntry(record, info, 'token', revision, label);
-    if (install) this.catalog.put(record.keyId, entry);
-    return entry;
-  }
-
   /**
-   * Destroys the key material and metadata of keys whose deletion date has passed, and metadata
-   * revisions left behind by a crash. Safe with several replicas: each step searches and then
-   * destroys, so a replica that finds nothing left has nothing to do. Returns the removed key ids.
+   * Undoes a creation that did not commit. If this fails too (the HSM went away), the intent
+   * stays and reconcile() finishes the job later.
    */
-  sweep(): Promise<string[]> {
-    if (this.readOnly) return Promise.resolve([]);
-    return this.exclusive(async () => {
-      const removed: string[] = [];
-      const now = this.now();
-      for (const entry of this.catalog.keys()) {
-        const { state, deletionDate, keyId, locator } = entry.record;
-        if (state !== 'PendingDeletion' || deletionDate === undefined || deletionDate > now)
-          continue;
-        await this.token.destroyKey(locator);
-        if (entry.label) await this.token.destroyData(METADATA_APPLICATION, entry.label);
-        this.catalog.put(keyId, null);
-        removed.push(keyId);
-      }
-      for (const label of this.catalog.takeStaleLabels()) {
-        await this.token.destroyData(METADATA_APPLICATION, label);
-      }
-      return removed;
+  private async rollBack(intent: { keyId: string }, idHex: string | null): Promise<void> {
+    try {
+      if (idHex) await this.token.destroyKey({ idHex });
+      await this.metadata.abandonCreation(intent);
+    } catch {
+      // Left to reconcile().
+    }
+  }
+
+  /** Records metadata for a key that already exists in the token (`qkms keys import`). */
+  async adopt(record: KeyMetadataRecord, aliases: readonly string[], caller: Caller): Promise<KeyEntry> {
+    this.assertWritable('import keys');
+    const info = await this.token.findKey(record.locator);
+    if (!info) {
+      throw new KmsError('NotFoundException', `No key in the token matches ${JSON.stringify(record.locator)}.`);
+    }
+    const now = this.now();
+    await this.apply(
+      {
+        kind: 'createKey',
+        record,
+        aliases: aliases.map((name) => ({ name, keyId: record.keyId, creationDate: now, lastUpdatedDate: now })),
+      },
+      caller,
+    );
+    return this.entry(record.keyId);
+  }
+
+  /** Edits a key's record (description, tags, state), checked against its newest version. */
+  async updateKey(operation: string, keyId: string, edit: RecordEdit, caller: Caller): Promise<KeyEntry> {
+    await this.apply({ kind: 'updateKey', operation, keyId, edit }, caller);
+    return this.entry(keyId);
+  }
+
+  createAlias(name: string, keyId: string, caller: Caller): Promise<ChangeDetail> {
+    const now = this.now();
+    return this.apply(
+      { kind: 'createAlias', alias: { name, keyId, creationDate: now, lastUpdatedDate: now } },
+      caller,
+    );
+  }
+
+  updateAlias(name: string, keyId: string, caller: Caller): Promise<ChangeDetail> {
+    return this.apply({ kind: 'updateAlias', name, keyId, now: this.now() }, caller);
+  }
+
+  deleteAlias(name: string, caller: Caller): Promise<ChangeDetail> {
+    return this.apply({ kind: 'deleteAlias', name }, caller);
+  }
+
+  private apply(change: MetadataChange, caller: Caller): Promise<ChangeDetail> {
+    this.assertWritable('change keys');
+    return this.metadata.apply(change, this.journal(caller));
+  }
+
+  private readonly destroyKeyObjects = (locator: KeyLocator): Promise<void> =>
+    this.token.destroyKey(locator);
+
+  /** Destroys keys whose deletion window has passed; returns their ids. */
+  async sweep(): Promise<string[]> {
+    if (this.readOnly) return [];
+    const callers = new Map<string, Caller>();
+    const deleted = await this.metadata.sweep(this.now(), this.destroyKeyObjects, (detail) => {
+      const caller = SYSTEM_CALLER();
+      this.journal(caller)(detail);
+      callers.set(detail.keyId, caller);
     });
+    for (const keyId of deleted) this.systemLine(callers.get(keyId) ?? SYSTEM_CALLER(), 'DeleteKey', keyId);
+    return deleted;
+  }
+
+  /** The final audit line of a change QKMS made by itself. */
+  private systemLine(caller: Caller, operation: string, keyId: string, error?: string): void {
+    try {
+      this.audit.record({
+        time: new Date().toISOString(),
+        ...caller,
+        operation,
+        keyArn: this.catalog.keyArn(keyId),
+        keyId,
+        outcome: error ? 'failure' : 'success',
+        ...(error ? { error } : {}),
+      });
+    } catch {
+      // The change is made either way; gateway.ts logs it too.
+    }
+  }
+
+  /** Rolls back key creations interrupted by a crash, and closes half-announced changes. */
+  async reconcile(): Promise<RolledBack[]> {
+    if (this.readOnly) return [];
+    const rolledBack = await this.metadata.reconcile(this.destroyKeyObjects);
+    for (const { keyId } of rolledBack) this.systemLine(SYSTEM_CALLER(), 'CreateKey', keyId, 'RolledBack');
+    return rolledBack;
   }
 }

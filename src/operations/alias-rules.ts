@@ -46,9 +46,9 @@ export function aliasTarget(targetKeyId: string, ctx: OperationContext): KeyEntr
 
 /** The one key that holds `name`, or NotFoundException. */
 export function aliasOwner(name: string, ctx: OperationContext): KeyEntry {
-  const owners = ctx.catalog.aliasTargets(name);
-  if (owners.length === 0) {
+  const owner = ctx.catalog.aliasTarget(name);
+  if (!owner) {
     throw new KmsError('NotFoundException', `Alias '${aliasArn(ctx.scope, name)}' is not found.`);
   }
-  return owners[0] as KeyEntry;
+  return owner;
 }

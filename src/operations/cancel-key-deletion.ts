@@ -8,14 +8,19 @@ export const cancelKeyDeletion = defineOperation({
   name: 'CancelKeyDeletion',
   audit: 'change',
   input: { KeyId: KEY_ID },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
-    await ctx.store.update(key.record.keyId, ({ deletionDate: _gone, ...r }, current) => {
-      if (r.state !== 'PendingDeletion') {
-        throw new KmsError('KMSInvalidStateException', `${current.arn} is not pending deletion.`);
-      }
-      return { ...r, state: 'Disabled' };
-    });
+    await ctx.store.updateKey(
+      'CancelKeyDeletion',
+      key.record.keyId,
+      ({ deletionDate: _gone, ...r }) => {
+        if (r.state !== 'PendingDeletion') {
+          throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+        }
+        return { ...r, state: 'Disabled' };
+      },
+      caller,
+    );
     return { KeyId: key.arn };
   },
 });

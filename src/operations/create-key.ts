@@ -6,7 +6,7 @@ import { KmsError } from '../errors/kms-error';
 import { TAGS } from './input-schema';
 import { keyMetadata } from './key-metadata';
 import { defineOperation } from './operation';
-import { assertValidTags } from './tags';
+import { assertTagCount, assertValidTags } from './tags';
 
 const KEY_USAGES = [
   'SIGN_VERIFY',
@@ -36,7 +36,7 @@ export const createKey = defineOperation({
     MultiRegion: { kind: 'boolean' },
     XksKeyId: { kind: 'string', min: 1, max: 128 },
   },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     if (input.KeySpec && input.CustomerMasterKeySpec) {
       throw new KmsError(
         'ValidationException',
@@ -76,11 +76,11 @@ export const createKey = defineOperation({
       );
     const tags = input.Tags ?? [];
     assertValidTags(tags);
-    const entry = await ctx.store.createKey({
-      keySpec,
-      description: input.Description ?? '',
-      tags,
-    });
+    assertTagCount(tags);
+    const entry = await ctx.store.createKey(
+      { keySpec, description: input.Description ?? '', tags },
+      caller,
+    );
     return { KeyMetadata: keyMetadata(entry, ctx) };
   },
 });

@@ -1,6 +1,5 @@
 // DeleteAlias: removes an alias; the key itself is untouched.
 
-import { KmsError } from '../errors/kms-error';
 import { ALIAS_NAME, aliasOwner, assertValidAliasName } from './alias-rules';
 import { defineOperation } from './operation';
 
@@ -8,18 +7,10 @@ export const deleteAlias = defineOperation({
   name: 'DeleteAlias',
   audit: 'change',
   input: { AliasName: ALIAS_NAME },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     assertValidAliasName(input.AliasName);
-    const owner = aliasOwner(input.AliasName, ctx);
-    await ctx.store.update(owner.record.keyId, (r) => {
-      if (!r.aliases.some((a) => a.name === input.AliasName)) {
-        throw new KmsError(
-          'NotFoundException',
-          `Alias '${ctx.catalog.aliasArn(input.AliasName)}' is not found.`,
-        );
-      }
-      return { ...r, aliases: r.aliases.filter((a) => a.name !== input.AliasName) };
-    });
+    aliasOwner(input.AliasName, ctx);
+    await ctx.store.deleteAlias(input.AliasName, caller);
     return {};
   },
 });

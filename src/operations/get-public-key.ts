@@ -13,16 +13,17 @@ export const getPublicKey = defineOperation({
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertUsable(key);
-    if (!key.asymmetric) {
+    if (KEY_SPEC_TABLE[key.record.keySpec].keyUsage !== 'SIGN_VERIFY') {
       throw new KmsError(
         'UnsupportedOperationException',
         `${key.arn} is a ${key.record.keySpec} key; only asymmetric keys have a public key.`,
       );
     }
     const spec = KEY_SPEC_TABLE[key.record.keySpec];
+    const { spki } = await ctx.catalog.publicKey(key);
     return {
       KeyId: key.arn,
-      PublicKey: key.asymmetric.spki,
+      PublicKey: spki,
       ...(spec.legacyCustomerMasterKeySpec ? { CustomerMasterKeySpec: key.record.keySpec } : {}),
       KeySpec: key.record.keySpec,
       KeyUsage: key.record.keyUsage,

@@ -9,14 +9,19 @@ export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operat
     name,
     audit: 'change',
     input: { KeyId: KEY_ID },
-    async handle(input, ctx) {
+    async handle(input, ctx, caller) {
       const key = ctx.catalog.resolve(input.KeyId);
-      assertNotPendingDeletion(key);
+      assertNotPendingDeletion(key.record, key.arn);
       if (key.record.state === state) return {};
-      await ctx.store.update(key.record.keyId, (r, current) => {
-        assertNotPendingDeletion(current);
-        return { ...r, state };
-      });
+      await ctx.store.updateKey(
+        name,
+        key.record.keyId,
+        (r) => {
+          assertNotPendingDeletion(r, key.arn);
+          return { ...r, state };
+        },
+        caller,
+      );
       return {};
     },
   });

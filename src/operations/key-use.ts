@@ -14,7 +14,7 @@ import {
   type SigningAlgorithmEntry,
 } from '../crypto/signing-algorithms';
 import { KmsError } from '../errors/kms-error';
-import type { AsymmetricKey, KeyEntry } from '../keys/key-record';
+import type { KeyEntry, KeyMetadataRecord } from '../keys/key-record';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 import type { OperationContext } from './operation';
 
@@ -23,12 +23,13 @@ export function assertUsable(key: KeyEntry): void {
   if (key.record.state === 'Disabled') {
     throw new KmsError('DisabledException', `${key.arn} is disabled.`);
   }
-  assertNotPendingDeletion(key);
+  assertNotPendingDeletion(key.record, key.arn);
 }
 
-export function assertNotPendingDeletion(key: KeyEntry): void {
-  if (key.record.state === 'PendingDeletion') {
-    throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+/** Checked on the catalog's entry first, and again in a change on the newest record. */
+export function assertNotPendingDeletion(record: Pick<KeyMetadataRecord, 'state'>, arn: string): void {
+  if (record.state === 'PendingDeletion') {
+    throw new KmsError('KMSInvalidStateException', `${arn} is pending deletion.`);
   }
 }
 
@@ -60,7 +61,6 @@ export function servedMacAlgorithms(key: KeyEntry, ctx: OperationContext): MacAl
 export interface SigningPlan {
   readonly algorithm: SigningAlgorithmEntry;
   readonly mechanism: MechanismSpec;
-  readonly key: AsymmetricKey;
 }
 
 /** Checks a Sign/Verify request against the key; returns what to run. */
@@ -74,7 +74,7 @@ export function signingPlan(
   assertUsable(key);
   assertKeyUsage(key, 'SIGN_VERIFY', 'signing');
   const spec = KEY_SPEC_TABLE[key.record.keySpec];
-  if (!spec.signingAlgorithms.includes(algorithm) || !key.asymmetric) {
+  if (!spec.signingAlgorithms.includes(algorithm)) {
     throw new KmsError(
       'InvalidKeyUsageException',
       `Algorithm ${algorithm} is incompatible with key spec ${key.record.keySpec}. Valid algorithms: ${spec.signingAlgorithms.join(', ')}.`,
@@ -106,7 +106,7 @@ export function signingPlan(
       `${algorithm} needs ${entry.mechanism.unavailable}.`,
     );
   }
-  return { algorithm: entry, mechanism: entry.mechanism, key: key.asymmetric };
+  return { algorithm: entry, mechanism: entry.mechanism };
 }
 
 /** Checks a GenerateMac/VerifyMac request against the key; returns the MAC algorithm to run. */

@@ -4,7 +4,7 @@ import type { Capabilities } from '../crypto/capabilities';
 import type { ArnScope } from '../keys/arns';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyCatalog } from '../keys/key-catalog';
-import type { KeyStore } from '../keys/key-store';
+import type { Caller, KeyStore } from '../keys/key-store';
 import type { TokenApi } from '../pkcs11/token-api';
 import type { InputOf, InputSchema } from './input-schema';
 
@@ -35,7 +35,8 @@ export interface Operation<S extends InputSchema = InputSchema> {
   readonly input: S;
   /** Whether each call is written to the audit trail: a use of a key, or a change to one. */
   readonly audit?: 'use' | 'change';
-  handle(input: InputOf<S>, ctx: OperationContext): Promise<OperationOutput>;
+  /** `caller` names who asked: key changes carry it into their audit lines. */
+  handle(input: InputOf<S>, ctx: OperationContext, caller: Caller): Promise<OperationOutput>;
 }
 
 /** Declares an operation with its input type inferred from the schema. */

@@ -11,15 +11,20 @@ export const scheduleKeyDeletion = defineOperation({
   name: 'ScheduleKeyDeletion',
   audit: 'change',
   input: { KeyId: KEY_ID, PendingWindowInDays: { kind: 'integer', min: 7, max: 30 } },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
-    assertNotPendingDeletion(key);
+    assertNotPendingDeletion(key.record, key.arn);
     const days = input.PendingWindowInDays ?? 30;
     const deletionDate = ctx.store.now() + days * DAY;
-    await ctx.store.update(key.record.keyId, (r, current) => {
-      assertNotPendingDeletion(current);
-      return { ...r, state: 'PendingDeletion', deletionDate };
-    });
+    await ctx.store.updateKey(
+      'ScheduleKeyDeletion',
+      key.record.keyId,
+      (r) => {
+        assertNotPendingDeletion(r, key.arn);
+        return { ...r, state: 'PendingDeletion', deletionDate };
+      },
+      caller,
+    );
     return {
       KeyId: key.arn,
       DeletionDate: deletionDate,

@@ -2,6 +2,7 @@
 // signatures against the public key before they leave, return KMS's encoding (DER for ECDSA).
 
 import { KmsError } from '../errors/kms-error';
+import type { AsymmetricKey } from '../keys/key-record';
 import { defineOperation, type SelfVerify } from './operation';
 import { dryRunSucceeded, signingPlan, type SigningPlan } from './key-use';
 import { SIGNING_MEMBERS } from './signing-input';
@@ -9,12 +10,13 @@ import { SIGNING_MEMBERS } from './signing-input';
 /** Refuses a token signature that does not verify: it is counted, logged and never returned. */
 function assertConsistent(
   plan: SigningPlan,
+  key: AsymmetricKey,
   tokenInput: Buffer,
   signature: Buffer,
   self: SelfVerify,
 ): void {
   const check = plan.algorithm.selfCheck;
-  if (!self.enabled || !check || check(tokenInput, signature, plan.key.publicKey)) return;
+  if (!self.enabled || !check || check(tokenInput, signature, key.publicKey)) return;
   self.failed(plan.algorithm.name);
   throw new KmsError(
     'KMSInternalException',
@@ -31,15 +33,16 @@ export const sign = defineOperation({
     const messageType = input.MessageType ?? 'RAW';
     const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
     if (input.DryRun) dryRunSucceeded();
+    const publicKey = await ctx.catalog.publicKey(key);
     const tokenInput = plan.algorithm.tokenInput(input.Message, messageType);
     const raw = await ctx.token.sign(key.record.locator, plan.mechanism, tokenInput);
     const signature = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (ctx.selfVerify.corruptForTests)
       signature[signature.length - 1] = (signature[signature.length - 1] as number) ^ 1;
-    assertConsistent(plan, tokenInput, signature, ctx.selfVerify);
+    assertConsistent(plan, publicKey, tokenInput, signature, ctx.selfVerify);
     return {
       KeyId: key.arn,
-      Signature: plan.algorithm.encodeSignature(signature, plan.key.shape),
+      Signature: plan.algorithm.encodeSignature(signature, publicKey.shape),
       SigningAlgorithm: plan.algorithm.name,
     };
   },

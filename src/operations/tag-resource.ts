@@ -9,13 +9,18 @@ export const tagResource = defineOperation({
   name: 'TagResource',
   audit: 'change',
   input: { KeyId: KEY_ID, Tags: { ...TAGS, required: true } },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
-    assertNotPendingDeletion(key);
-    await ctx.store.update(key.record.keyId, (r, current) => {
-      assertNotPendingDeletion(current);
-      return { ...r, tags: mergeTags(r.tags, input.Tags) };
-    });
+    assertNotPendingDeletion(key.record, key.arn);
+    await ctx.store.updateKey(
+      'TagResource',
+      key.record.keyId,
+      (r) => {
+        assertNotPendingDeletion(r, key.arn);
+        return { ...r, tags: mergeTags(r.tags, input.Tags) };
+      },
+      caller,
+    );
     return {};
   },
 });

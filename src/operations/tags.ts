@@ -27,11 +27,16 @@ export function assertValidTags(tags: readonly Tag[]): void {
   if (new Set(keys).size !== keys.length) throw tagError('Duplicate tag keys in one request.');
 }
 
+/** AWS's 50 tags per key, at CreateKey as at TagResource. */
+export function assertTagCount(tags: readonly Tag[]): void {
+  if (tags.length > MAX_TAGS) throw tagError(`A key can have at most ${MAX_TAGS} tags.`);
+}
+
 /** Adds or replaces tags; refuses to go past AWS's 50 tags per key. */
 export function mergeTags(current: readonly Tag[], added: readonly Tag[]): Tag[] {
   assertValidTags(added);
   const merged = new Map(current.map((t) => [t.TagKey, t]));
   for (const tag of added) merged.set(tag.TagKey, tag);
-  if (merged.size > MAX_TAGS) throw tagError(`A key can have at most ${MAX_TAGS} tags.`);
+  assertTagCount([...merged.values()]);
   return [...merged.values()];
 }

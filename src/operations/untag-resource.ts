@@ -11,14 +11,19 @@ export const untagResource = defineOperation({
     KeyId: KEY_ID,
     TagKeys: { kind: 'stringList', required: true, itemMin: 1, itemMax: 128 },
   },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
-    assertNotPendingDeletion(key);
+    assertNotPendingDeletion(key.record, key.arn);
     const drop = new Set(input.TagKeys);
-    await ctx.store.update(key.record.keyId, (r) => ({
-      ...r,
-      tags: r.tags.filter((t) => !drop.has(t.TagKey)),
-    }));
+    await ctx.store.updateKey(
+      'UntagResource',
+      key.record.keyId,
+      (r) => {
+        assertNotPendingDeletion(r, key.arn);
+        return { ...r, tags: r.tags.filter((t) => !drop.has(t.TagKey)) };
+      },
+      caller,
+    );
     return {};
   },
 });

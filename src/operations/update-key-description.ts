@@ -8,10 +8,18 @@ export const updateKeyDescription = defineOperation({
   name: 'UpdateKeyDescription',
   audit: 'change',
   input: { KeyId: KEY_ID, Description: { kind: 'string', required: true, min: 0, max: 8192 } },
-  async handle(input, ctx) {
+  async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
-    assertNotPendingDeletion(key);
-    await ctx.store.update(key.record.keyId, (r) => ({ ...r, description: input.Description }));
+    assertNotPendingDeletion(key.record, key.arn);
+    await ctx.store.updateKey(
+      'UpdateKeyDescription',
+      key.record.keyId,
+      (r) => {
+        assertNotPendingDeletion(r, key.arn);
+        return { ...r, description: input.Description };
+      },
+      caller,
+    );
     return {};
   },
 });

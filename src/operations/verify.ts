@@ -22,7 +22,8 @@ export const verify = defineOperation({
     const messageType = input.MessageType ?? 'RAW';
     const plan = signingPlan(key, input.SigningAlgorithm, messageType, input.Message, ctx);
     if (input.DryRun) dryRunSucceeded();
-    const tokenSignature = plan.algorithm.decodeSignature(input.Signature, plan.key.shape);
+    const { shape } = await ctx.catalog.publicKey(key);
+    const tokenSignature = plan.algorithm.decodeSignature(input.Signature, shape);
     if (!tokenSignature) throw invalid();
     const data = plan.algorithm.tokenInput(input.Message, messageType);
     if (!(await ctx.token.verify(key.record.locator, plan.mechanism, data, tokenSignature)))

@@ -115,11 +115,13 @@ export function secretKeyTemplate(
   ];
 }
 
+/** Objects with the locator's CKA_ID and/or CKA_LABEL, of one class or (null) of any. */
 export function keyObjectSearch(
-  objectClass: number,
+  objectClass: number | null,
   locator: { idHex?: string; label?: string },
 ): pkcs11js.Template {
-  const template: pkcs11js.Template = [{ type: CKA.CLASS, value: objectClass }];
+  const template: pkcs11js.Template =
+    objectClass === null ? [] : [{ type: CKA.CLASS, value: objectClass }];
   if (locator.idHex !== undefined)
     template.push({ type: CKA.ID, value: Buffer.from(locator.idHex, 'hex') });
   if (locator.label !== undefined) template.push({ type: CKA.LABEL, value: locator.label });

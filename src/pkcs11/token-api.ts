@@ -24,8 +24,17 @@ export interface KeyInfo {
 }
 
 export interface DataObject {
+  /** Valid for the current login only (see data-objects.ts). */
+  readonly handle: string;
   readonly label: string;
   readonly value: Uint8Array;
+}
+
+/** A key object as `qkms keys orphans` sees it. */
+export interface KeyObjectInfo {
+  readonly kind: 'private' | 'public' | 'secret';
+  readonly idHex: string;
+  readonly label: string;
 }
 
 export interface OpenOptions {
@@ -73,7 +82,6 @@ export interface TokenApi {
     persistent: boolean,
   ): Promise<KeyInfo>;
   findKey(locator: KeyLocator): Promise<KeyInfo | null>;
-  listKeys(): Promise<KeyInfo[]>;
   destroyKey(locator: KeyLocator): Promise<void>;
   /** Stores a public key as a token object: a verify-only key (e.g. one whose private half lives elsewhere). */
   importPublicKey(material: PublicKeyMaterial, idHex: string, label: string): Promise<KeyInfo>;
@@ -86,9 +94,16 @@ export interface TokenApi {
   ): Promise<boolean>;
   /** Session pool and login state, for metrics and readiness. */
   stats(): Promise<TokenStats>;
-  listData(application: string): Promise<DataObject[]>;
-  createData(application: string, label: string, value: Uint8Array): Promise<void>;
-  destroyData(application: string, label: string): Promise<void>;
+  /** Every private, public and secret key object, for finding orphans. */
+  listKeyObjects(): Promise<KeyObjectInfo[]>;
+  /** Handles of every data object of `application`: one search. */
+  scanData(application: string): Promise<string[]>;
+  /** Label and value of each handle, in order; null for objects that no longer exist. */
+  readData(handles: readonly string[]): Promise<(DataObject | null)[]>;
+  /** Creates a data object and returns its handle. */
+  createData(application: string, label: string, value: Uint8Array): Promise<string>;
+  /** Destroys data objects in the order given; ones already gone are skipped. */
+  destroyData(handles: readonly string[]): Promise<void>;
 }
 
 export type TokenMethod = keyof TokenApi;

@@ -4,33 +4,27 @@
 
 import * as pkcs11js from 'pkcs11js';
 import type { PublicKeyMaterial } from '../crypto/public-key';
-import { unwrapEcPoint } from '../crypto/public-key';
-import {
-  CKA,
-  CKM,
-  CKF_OS_LOCKING_OK,
-  CKF_RW_SESSION,
-  CKF_SERIAL_SESSION,
-  CKK,
-  CKO,
-  CKU_USER,
-} from './constants';
+import { CKM, CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKU_USER } from './constants';
 import type { MechanismSpec } from './mechanism-spec';
 import { toPkcs11Mechanism } from './mechanism-params';
 import { ckrRule } from './ckr-table';
+import { createData, destroyData, readData, scanData } from './data-objects';
+import {
+  describeKey,
+  hasHandles,
+  keyHandles,
+  listKeyObjects,
+  locatorKey,
+  NO_HANDLES,
+  type KeyHandles,
+} from './key-objects';
 import { SessionPool } from './session-pool';
 import { describeFailure } from './token-error';
-import {
-  dataObjectSearch,
-  dataObjectTemplate,
-  keyObjectSearch,
-  keyPairTemplates,
-  publicKeyTemplate,
-  secretKeyTemplate,
-} from './templates';
+import { keyPairTemplates, publicKeyTemplate, secretKeyTemplate } from './templates';
 import type {
   DataObject,
   KeyLocator,
+  KeyObjectInfo,
   KeyPairGeneration,
   KeyInfo,
   OpenOptions,
@@ -40,22 +34,6 @@ import type {
 } from './token-api';
 
 const MAX_SIGNATURE_BYTES = 1024;
-const EC_POINT_LENGTH: Record<string, number> = {
-  '06082a8648ce3d030107': 65,
-  '06052b81040022': 97,
-  '06052b81040023': 133,
-  '06052b8104000a': 65,
-  '06032b6570': 32,
-};
-
-interface KeyHandles {
-  readonly privateKey: Buffer | null;
-  readonly publicKey: Buffer | null;
-  readonly secretKey: Buffer | null;
-}
-
-const NO_HANDLES: KeyHandles = { privateKey: null, publicKey: null, secretKey: null };
-const found = (h: KeyHandles): boolean => Boolean(h.privateKey || h.publicKey || h.secretKey);
 
 const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
 const PIN_REFUSED = ['CKR_PIN_INCORRECT', 'CKR_PIN_LOCKED', 'CKR_PIN_EXPIRED'];
@@ -77,6 +55,8 @@ export class TokenHost implements TokenApi {
   private recovering: Promise<void> | null = null;
   private pinRefused = false;
   private reconnects = 0;
+  /** Counts logins: handles given out under an earlier one are refused (data-objects.ts). */
+  private login = 0;
 
   async open(options: OpenOptions): Promise<TokenDescription> {
     const p11 = new pkcs11js.PKCS11();
@@ -105,6 +85,7 @@ export class TokenHost implements TokenApi {
       if (!isCkr(err, 'CKR_USER_ALREADY_LOGGED_IN')) throw err;
     }
     this.handles.clear();
+    this.login++;
     this.pool = new SessionPool(
       () => p11.C_OpenSession(slot, flags),
       (s) => p11.C_CloseSession(s),
@@ -234,93 +215,14 @@ export class TokenHost implements TokenApi {
     }
   }
 
-  private findObjects(
-    p11: pkcs11js.PKCS11,
-    session: Buffer,
-    template: pkcs11js.Template,
-  ): Buffer[] {
-    p11.C_FindObjectsInit(session, template);
-    try {
-      const found: Buffer[] = [];
-      for (;;) {
-        const batch = p11.C_FindObjects(session, 64);
-        found.push(...batch);
-        if (batch.length < 64) return found;
-      }
-    } finally {
-      p11.C_FindObjectsFinal(session);
-    }
-  }
-
-  private keyHandles(p11: pkcs11js.PKCS11, session: Buffer, locator: KeyLocator): KeyHandles {
-    if (locator.idHex === undefined && locator.label === undefined) {
-      throw new Error('QKMS_EMPTY_LOCATOR: a key locator needs an id or a label');
-    }
-    const cacheKey = `${locator.idHex ?? ''}/${locator.label ?? ''}`;
+  /** The key's handles, from the cache or one search; only found keys are cached. */
+  private handlesFor(p11: pkcs11js.PKCS11, session: Buffer, locator: KeyLocator): KeyHandles {
+    const cacheKey = locatorKey(locator);
     const cached = this.handles.get(cacheKey);
     if (cached) return cached;
-    const one = (objectClass: number): Buffer | null => {
-      const found = this.findObjects(p11, session, keyObjectSearch(objectClass, locator));
-      if (found.length > 1)
-        throw new Error(`QKMS_AMBIGUOUS_KEY: ${found.length} objects match ${cacheKey}`);
-      return found[0] ?? null;
-    };
-    const handles = {
-      privateKey: one(CKO.PRIVATE_KEY),
-      publicKey: one(CKO.PUBLIC_KEY),
-      secretKey: one(CKO.SECRET_KEY),
-    };
-    if (found(handles)) this.handles.set(cacheKey, handles);
+    const handles = keyHandles(p11, session, locator);
+    if (hasHandles(handles)) this.handles.set(cacheKey, handles);
     return handles;
-  }
-
-  private describe(p11: pkcs11js.PKCS11, session: Buffer, handles: KeyHandles): KeyInfo {
-    const source = handles.publicKey ?? handles.privateKey ?? handles.secretKey;
-    if (!source) throw new Error('no key object');
-    const attrs = p11.C_GetAttributeValue(session, source, [
-      { type: CKA.ID },
-      { type: CKA.LABEL },
-      { type: CKA.KEY_TYPE },
-    ]);
-    const keyType = (attrs[2]?.value as Buffer).readUInt32LE(0);
-    return {
-      idHex: (attrs[0]?.value as Buffer).toString('hex'),
-      label: (attrs[1]?.value as Buffer).toString('utf8'),
-      publicKey:
-        source === handles.secretKey ? null : this.publicMaterial(p11, session, source, keyType),
-      hasPrivateKey: handles.privateKey !== null || handles.secretKey !== null,
-    };
-  }
-
-  private publicMaterial(
-    p11: pkcs11js.PKCS11,
-    session: Buffer,
-    handle: Buffer,
-    keyType: number,
-  ): PublicKeyMaterial {
-    if (keyType === CKK.RSA) {
-      const [modulus, exponent] = p11.C_GetAttributeValue(session, handle, [
-        { type: CKA.MODULUS },
-        { type: CKA.PUBLIC_EXPONENT },
-      ]);
-      return {
-        kind: 'rsa',
-        modulus: modulus?.value as Buffer,
-        exponent: exponent?.value as Buffer,
-      };
-    }
-    if (keyType === CKK.EC || keyType === CKK.EC_EDWARDS) {
-      const [params, point] = p11.C_GetAttributeValue(session, handle, [
-        { type: CKA.EC_PARAMS },
-        { type: CKA.EC_POINT },
-      ]);
-      const curveOidDer = (params?.value as Buffer).toString('hex');
-      const length = EC_POINT_LENGTH[curveOidDer];
-      if (length === undefined) throw new Error(`QKMS_UNKNOWN_CURVE: ${curveOidDer}`);
-      const bare = unwrapEcPoint(point?.value as Buffer, length);
-      return { kind: keyType === CKK.EC ? 'ec' : 'edwards', curveOidDer, point: bare };
-    }
-    throw new Error(`QKMS_UNSUPPORTED_KEY_TYPE: 0x${keyType.toString(16)}`);
   }
 
   generateKeyPair(
@@ -337,7 +239,7 @@ export class TokenHost implements TokenApi {
         t.publicKey,
         t.privateKey,
       );
-      return this.describe(p11, session, { ...pair, secretKey: null });
+      return describeKey(p11, session, { ...pair, secretKey: null });
     });
   }
 
@@ -350,7 +252,7 @@ export class TokenHost implements TokenApi {
     return this.withSession(async (p11, session) => {
       const template = secretKeyTemplate(bytes, Buffer.from(idHex, 'hex'), label, persistent);
       const key = p11.C_GenerateKey(session, { mechanism: CKM.GENERIC_SECRET_KEY_GEN }, template);
-      return this.describe(p11, session, { ...NO_HANDLES, secretKey: key });
+      return describeKey(p11, session, { ...NO_HANDLES, secretKey: key });
     });
   }
 
@@ -360,40 +262,28 @@ export class TokenHost implements TokenApi {
         session,
         publicKeyTemplate(material, Buffer.from(idHex, 'hex'), label),
       );
-      return this.describe(p11, session, { ...NO_HANDLES, publicKey: handle });
+      return describeKey(p11, session, { ...NO_HANDLES, publicKey: handle });
     });
   }
 
   findKey(locator: KeyLocator): Promise<KeyInfo | null> {
     return this.withSession((p11, session) => {
-      const handles = this.keyHandles(p11, session, locator);
-      return found(handles) ? this.describe(p11, session, handles) : null;
+      const handles = this.handlesFor(p11, session, locator);
+      return hasHandles(handles) ? describeKey(p11, session, handles) : null;
     });
   }
 
-  listKeys(): Promise<KeyInfo[]> {
-    return this.withSession((p11, session) => {
-      const infos: KeyInfo[] = [];
-      for (const handle of this.findObjects(p11, session, [
-        { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
-      ])) {
-        const [id] = p11.C_GetAttributeValue(session, handle, [{ type: CKA.ID }]);
-        const idHex = (id?.value as Buffer).toString('hex');
-        const handles = this.keyHandles(p11, session, { idHex });
-        infos.push(this.describe(p11, session, handles));
-      }
-      return infos;
-    });
+  listKeyObjects(): Promise<KeyObjectInfo[]> {
+    return this.withSession((p11, session) => listKeyObjects(p11, session));
   }
 
   destroyKey(locator: KeyLocator): Promise<void> {
     return this.withSession((p11, session) => {
-      // Search afresh: another replica may have destroyed the objects behind cached handles.
-      this.handles.clear();
-      const handles = this.keyHandles(p11, session, locator);
+      // Search afresh: another process may have destroyed the objects behind cached handles.
+      this.handles.delete(locatorKey(locator));
+      const handles = keyHandles(p11, session, locator);
       for (const h of [handles.privateKey, handles.publicKey, handles.secretKey])
         if (h) p11.C_DestroyObject(session, h);
-      this.handles.clear();
     });
   }
 
@@ -403,7 +293,7 @@ export class TokenHost implements TokenApi {
       init();
     } catch (err) {
       if (isCkr(err, 'CKR_KEY_HANDLE_INVALID') || isCkr(err, 'CKR_OBJECT_HANDLE_INVALID')) {
-        this.handles.delete(`${locator.idHex ?? ''}/${locator.label ?? ''}`);
+        this.handles.delete(locatorKey(locator));
       }
       throw err;
     }
@@ -411,7 +301,7 @@ export class TokenHost implements TokenApi {
 
   sign(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array> {
     return this.withSession(async (p11, session) => {
-      const handles = this.keyHandles(p11, session, locator);
+      const handles = this.handlesFor(p11, session, locator);
       const key = handles.privateKey ?? handles.secretKey;
       if (!key) throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
       this.initOrForget(locator, () => p11.C_SignInit(session, toPkcs11Mechanism(mechanism), key));
@@ -430,7 +320,7 @@ export class TokenHost implements TokenApi {
     signature: Uint8Array,
   ): Promise<boolean> {
     return this.withSession(async (p11, session) => {
-      const handles = this.keyHandles(p11, session, locator);
+      const handles = this.handlesFor(p11, session, locator);
       const key = handles.publicKey ?? handles.secretKey;
       if (!key) throw new Error('QKMS_NO_PUBLIC_KEY: the key has no public key object');
       this.initOrForget(locator, () =>
@@ -454,32 +344,21 @@ export class TokenHost implements TokenApi {
     return { loggedIn: connected, ...pool, reconnects: this.reconnects };
   }
 
-  listData(application: string): Promise<DataObject[]> {
+  scanData(application: string): Promise<string[]> {
+    return this.withSession((p11, session) => scanData(p11, session, this.login, application));
+  }
+
+  readData(handles: readonly string[]): Promise<(DataObject | null)[]> {
+    return this.withSession((p11, session) => readData(p11, session, this.login, handles));
+  }
+
+  createData(application: string, label: string, value: Uint8Array): Promise<string> {
     return this.withSession((p11, session) =>
-      this.findObjects(p11, session, dataObjectSearch(application)).map((handle) => {
-        const [label, value] = p11.C_GetAttributeValue(session, handle, [
-          { type: CKA.LABEL },
-          { type: CKA.VALUE },
-        ]);
-        return {
-          label: (label?.value as Buffer).toString('utf8'),
-          value: new Uint8Array(value?.value as Buffer),
-        };
-      }),
+      createData(p11, session, this.login, application, label, value),
     );
   }
 
-  createData(application: string, label: string, value: Uint8Array): Promise<void> {
-    return this.withSession((p11, session) => {
-      p11.C_CreateObject(session, dataObjectTemplate(application, label, Buffer.from(value)));
-    });
-  }
-
-  destroyData(application: string, label: string): Promise<void> {
-    return this.withSession((p11, session) => {
-      for (const h of this.findObjects(p11, session, dataObjectSearch(application, label))) {
-        p11.C_DestroyObject(session, h);
-      }
-    });
+  destroyData(handles: readonly string[]): Promise<void> {
+    return this.withSession((p11, session) => destroyData(p11, session, this.login, handles));
   }
 }

@@ -5,10 +5,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  CreateAliasCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   GetKeyLastUsageCommand,
   NotFoundException,
   SignCommand,
+  UpdateAliasCommand,
   VerifyCommand,
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
@@ -25,12 +28,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-function auditLine(requestId: string | undefined): Record<string, unknown> {
-  const lines = readFileSync(AUDIT_FILE, 'utf8')
+function linesOf(requestId: string | undefined): Record<string, unknown>[] {
+  return readFileSync(AUDIT_FILE, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const found = lines.filter((l) => l.requestId === requestId);
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.requestId === requestId);
+}
+
+/** The one line of a key use, or the outcome line of a key change. */
+function auditLine(requestId: string | undefined): Record<string, unknown> {
+  const found = linesOf(requestId).filter((l) => l.phase !== 'intent');
   expect(found).toHaveLength(1);
   return found[0] as Record<string, unknown>;
 }
@@ -87,15 +95,49 @@ it('writes a failure line with the exception name', async () => {
   });
 });
 
-it('writes a line for a key change', async () => {
+it('writes an intent line before a key change and its outcome line after', async () => {
   const out = await t.kms.send(
     new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
   );
-  expect(auditLine(out.$metadata.requestId)).toMatchObject({
+  const [intent, outcome, ...more] = linesOf(out.$metadata.requestId);
+  expect(more).toEqual([]);
+  expect(intent).toMatchObject({
+    phase: 'intent',
+    operation: 'CreateKey',
+    principal: 'auditor',
+    keyArn: out.KeyMetadata?.Arn,
+    keyId: out.KeyMetadata?.KeyId,
+  });
+  expect(intent).not.toHaveProperty('outcome');
+  expect(outcome).toMatchObject({
     operation: 'CreateKey',
     outcome: 'success',
     keyArn: out.KeyMetadata?.Arn,
+    keyId: out.KeyMetadata?.KeyId,
   });
+});
+
+it('names the alias and its keys on alias lines, so the trail can rebuild alias history', async () => {
+  const key = async () =>
+    (await t.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' })))
+      .KeyMetadata?.KeyId as string;
+  const [first, second] = [await key(), await key()];
+  const name = `alias/audit-history-${Date.now()}`;
+  const created = await t.kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: first }));
+  const updated = await t.kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: second }));
+  const deleted = await t.kms.send(new DeleteAliasCommand({ AliasName: name }));
+  const expectBoth = (requestId: string | undefined, detail: Record<string, unknown>) => {
+    const lines = linesOf(requestId);
+    expect(lines.map((l) => l.phase ?? l.outcome)).toEqual(['intent', 'success']);
+    for (const line of lines) expect(line).toMatchObject({ aliasName: name, ...detail });
+  };
+  expectBoth(created.$metadata.requestId, { operation: 'CreateAlias', keyId: first });
+  expectBoth(updated.$metadata.requestId, {
+    operation: 'UpdateAlias',
+    keyId: second,
+    previousKeyId: first,
+  });
+  expectBoth(deleted.$metadata.requestId, { operation: 'DeleteAlias', keyId: second });
 });
 
 it('answers GetKeyLastUsage from the trail, also after a restart', async () => {

@@ -4,6 +4,7 @@
 
 import { request } from 'node:http';
 import {
+  CreateKeyCommand,
   DescribeKeyCommand,
   DisabledException,
   DryRunOperationException,
@@ -12,12 +13,12 @@ import {
   KMSInvalidSignatureException,
   KMSInvalidStateException,
   NotFoundException,
+  ScheduleKeyDeletionCommand,
   SignCommand,
   VerifyCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
-import { METADATA_APPLICATION, encodeMetadata, metadataLabel } from '../../src/keys/metadata-codec';
 import { failure } from '../support/failure';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 import { postKms, tamperingClient } from '../support/raw-requests';
@@ -317,23 +318,15 @@ describe('key states and capabilities', () => {
     expect(out.KeyMetadata?.Origin).toBe('EXTERNAL');
   });
 
-  it('refuses a key pending deletion with KMSInvalidStateException (metadata revisions: newest wins)', async () => {
-    const entry = await t.gateway.store.createKey({
-      keySpec: 'ECC_NIST_P256',
-      description: 'to be deleted',
-      tags: [],
-    });
-    const pending = {
-      ...entry.record,
-      state: 'PendingDeletion' as const,
-      deletionDate: entry.record.creationDate + 30 * 86400,
-    };
-    await t.gateway.token.createData(
-      METADATA_APPLICATION,
-      metadataLabel(entry.record.keyId, 2),
-      encodeMetadata(pending),
+  it('refuses a key pending deletion with KMSInvalidStateException', async () => {
+    const created = await t.kms.send(
+      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
     );
-    await t.gateway.catalog.load();
+    const entry = t.gateway.catalog.resolve(created.KeyMetadata?.KeyId ?? '');
+    const scheduled = await t.kms.send(
+      new ScheduleKeyDeletionCommand({ KeyId: entry.record.keyId, PendingWindowInDays: 30 }),
+    );
+    const pending = { deletionDate: (scheduled.DeletionDate?.getTime() ?? 0) / 1000 };
     const err = await failure(
       t.kms.send(new SignCommand(signInput({ KeyId: entry.record.keyId }))),
     );

@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
     QKMS_LISTEN_PORT: '0',
     QKMS_AUTH_MODE: 'none',
     QKMS_METRICS_PORT: '0',
+    QKMS_METADATA_LOCK_DIR: dataDir,
   });
   const gateway = await startGateway(config, pin, createLogger('silent'));
   try {

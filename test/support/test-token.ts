@@ -23,6 +23,8 @@ export function testTokenEnv(): Record<string, string> {
     QKMS_AUTH_MODE: 'none',
     QKMS_AUDIT_FILE: `${dataDir}/audit.log`,
     QKMS_METRICS_PORT: '0',
+    // Every process of the test token (in-process gateways, daemons, qkms keys) shares one lock.
+    QKMS_METADATA_LOCK_DIR: dataDir,
   };
 }
 

@@ -1,0 +1,79 @@
+// Opens the key side of a process: the metadata store (reading it once), the catalog over it
+// and the store of changes; repairs what a crash left and runs the deletion sweeper; and, for a
+// serving gateway, keeps checking for other processes' changes in the background.
+
+import { tmpdir } from 'node:os';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { QkmsConfig } from '../config/schema';
+import type { Logger } from '../log/logger';
+import type { TokenApi, TokenDescription } from '../pkcs11/token-api';
+import { loadConfigKeys } from './config-keys';
+import { KeyCatalog } from './key-catalog';
+import { KeyStore } from './key-store';
+import { Poller } from './poller';
+import type { MetadataStore } from './store/metadata-store';
+import type { ConfigKeys } from './store/metadata-view';
+import { TokenMetadataStore } from './store/token/token-store';
+
+export interface OpenedKeys {
+  readonly catalog: KeyCatalog;
+  readonly store: KeyStore;
+  readonly metadata: MetadataStore;
+  readonly config: ConfigKeys;
+  stopPolling(): void;
+}
+
+export async function openKeys(parts: {
+  readonly token: TokenApi;
+  readonly description: TokenDescription;
+  readonly config: QkmsConfig;
+  readonly log: Logger;
+  readonly audit: AuditTrail;
+  /** Epoch seconds (tests move it to cross the deletion window). */
+  readonly now: (() => number) | undefined;
+  /** Whether to keep checking for other processes' changes (a serving gateway does). */
+  readonly poll: boolean;
+}): Promise<OpenedKeys> {
+  const { token, config, log } = parts;
+  const now = parts.now ?? (() => Math.floor(Date.now() / 1000));
+  const loaded = await loadConfigKeys(token, config.keys);
+  const metadata = new TokenMetadataStore({
+    token,
+    description: parts.description,
+    config: loaded.config,
+    scope: config.arn,
+    lockDir: config.metadata.lockDir ?? tmpdir(),
+    lockTimeoutMs: config.metadata.lockTimeoutMs,
+    readOnly: config.pkcs11.readOnly,
+    now,
+    warn: (message) => log.warn(message),
+  });
+  const problems = [...loaded.problems, ...(await metadata.open())];
+  problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
+  const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn);
+  const store = new KeyStore(token, metadata, catalog, parts.audit, config.pkcs11.readOnly, now);
+  await maintain(store, log);
+  const poller = parts.poll
+    ? new Poller(
+        config.metadata.refreshSeconds * 1000,
+        async () => {
+          await metadata.refresh();
+          await maintain(store, log);
+        },
+        (err) => log.warn({ err: String(err) }, 'key metadata check failed; retrying'),
+      )
+    : null;
+  return { catalog, store, metadata, config: loaded.config, stopPolling: () => poller?.stop() };
+}
+
+/** Repairs what crashes left and runs the deletion sweeper; failures are retried next round. */
+async function maintain(store: KeyStore, log: Logger): Promise<void> {
+  try {
+    for (const { keyId, owner } of await store.reconcile())
+      log.warn({ keyId, owner }, 'key creation interrupted by a crash: its key objects were removed');
+    for (const keyId of await store.sweep())
+      log.info({ keyId }, 'key deleted: its deletion window has passed');
+  } catch (err) {
+    log.warn({ err: String(err) }, 'key metadata maintenance failed');
+  }
+}

@@ -1,0 +1,44 @@
+// Key objects QKMS made but no key record names: left by a crash of an older version, or by
+// an interrupted creation whose intent was lost. An object counts as QKMS's when its CKA_LABEL
+// is a key id and its CKA_ID that id's 16 bytes (templates.ts); keys adopted from the config
+// file or recorded in the store are never orphans, nor keys whose creation is in progress.
+//
+// The order of the reads matters: the objects are listed first and the store read afterwards,
+// so a key whose objects the listing saw either has its intent (or, once committed, its
+// record) in the later read, or is truly abandoned.
+
+import type { KeyObjectInfo, TokenApi } from '../pkcs11/token-api';
+import { keyIdBytesHex } from './key-reference';
+import type { MetadataStore } from './store/metadata-store';
+import { MetadataView, type ConfigKeys } from './store/metadata-view';
+import { isKeyId } from './store/record-validation';
+
+export interface Orphan {
+  readonly keyId: string;
+  readonly objects: readonly KeyObjectInfo['kind'][];
+}
+
+export async function findOrphans(
+  token: TokenApi,
+  metadata: MetadataStore,
+  config: ConfigKeys,
+): Promise<Orphan[]> {
+  const objects = await token.listKeyObjects();
+  const inProgress = await metadata.creationsInProgress();
+  const view = new MetadataView(metadata.state(), config);
+  const claimedIds = new Set<string>();
+  const claimedLabels = new Set<string>();
+  for (const keyId of view.keyIds()) {
+    const locator = view.key(keyId)?.locator;
+    if (locator?.idHex) claimedIds.add(locator.idHex);
+    if (locator?.label) claimedLabels.add(locator.label);
+  }
+  const orphans = new Map<string, KeyObjectInfo['kind'][]>();
+  for (const object of objects) {
+    const marked = isKeyId(object.label) && object.idHex === keyIdBytesHex(object.label);
+    if (!marked || inProgress.has(object.label)) continue;
+    if (claimedIds.has(object.idHex) || claimedLabels.has(object.label)) continue;
+    orphans.set(object.label, [...(orphans.get(object.label) ?? []), object.kind]);
+  }
+  return [...orphans].map(([keyId, kinds]) => ({ keyId, objects: kinds.sort() }));
+}

@@ -1,0 +1,90 @@
+// Checks a stored key or alias record read back from storage: whatever a store holds is parsed
+// as untrusted input, so a damaged or foreign object is skipped instead of served.
+
+import { isKeySpec } from '../../crypto/key-specs';
+import type { KeyLocator } from '../../pkcs11/token-api';
+import type { AliasRecord, KeyMetadataRecord } from '../key-record';
+
+const STATES: readonly string[] = ['Enabled', 'Disabled', 'PendingDeletion'];
+const USAGES: readonly string[] = ['SIGN_VERIFY', 'GENERATE_VERIFY_MAC'];
+const ORIGINS: readonly string[] = ['AWS_KMS', 'EXTERNAL'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const isKeyId = (value: unknown): value is string =>
+  typeof value === 'string' && UUID.test(value);
+
+/** A locator must name the objects: an empty one would match every key pair in the token. */
+export function isLocator(value: unknown): value is KeyLocator {
+  if (!isObject(value)) return false;
+  const { idHex, label } = value;
+  const idOk = idHex === undefined || (typeof idHex === 'string' && /^([0-9a-f]{2})+$/.test(idHex));
+  const labelOk = label === undefined || (typeof label === 'string' && label !== '');
+  return idOk && labelOk && (idHex !== undefined || label !== undefined);
+}
+
+function isTag(value: unknown): boolean {
+  return (
+    isObject(value) && typeof value.TagKey === 'string' && typeof value.TagValue === 'string'
+  );
+}
+
+const isEpoch = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/** The key record inside `value`, or null when it is not a valid one. */
+export function parseKeyRecord(value: unknown): KeyMetadataRecord | null {
+  if (!isObject(value)) return null;
+  const r = value;
+  if (
+    !isKeyId(r.keyId) ||
+    typeof r.keySpec !== 'string' ||
+    !isKeySpec(r.keySpec) ||
+    !isEpoch(r.creationDate) ||
+    (r.deletionDate !== undefined && !isEpoch(r.deletionDate)) ||
+    typeof r.description !== 'string' ||
+    !isLocator(r.locator) ||
+    (r.tags !== undefined && (!Array.isArray(r.tags) || !r.tags.every(isTag))) ||
+    !STATES.includes(r.state as string) ||
+    !USAGES.includes(r.keyUsage as string) ||
+    !ORIGINS.includes(r.origin as string)
+  )
+    return null;
+  const locator = r.locator;
+  return {
+    keyId: r.keyId,
+    keySpec: r.keySpec,
+    keyUsage: r.keyUsage as KeyMetadataRecord['keyUsage'],
+    description: r.description,
+    state: r.state as KeyMetadataRecord['state'],
+    creationDate: r.creationDate,
+    ...(r.deletionDate === undefined ? {} : { deletionDate: r.deletionDate }),
+    origin: r.origin as KeyMetadataRecord['origin'],
+    tags: ((r.tags ?? []) as { TagKey: string; TagValue: string }[]).map((t) => ({
+      TagKey: t.TagKey,
+      TagValue: t.TagValue,
+    })),
+    locator: {
+      ...(locator.idHex === undefined ? {} : { idHex: locator.idHex }),
+      ...(locator.label === undefined ? {} : { label: locator.label }),
+    },
+  };
+}
+
+export const isAliasName = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith('alias/') && value.length > 'alias/'.length;
+
+/** The alias record inside `value`, or null when it is not a valid one. */
+export function parseAliasRecord(value: unknown): AliasRecord | null {
+  if (!isObject(value)) return null;
+  const { name, keyId, creationDate, lastUpdatedDate } = value;
+  if (!isAliasName(name) || !isKeyId(keyId) || !isEpoch(creationDate)) return null;
+  return {
+    name,
+    keyId,
+    creationDate,
+    lastUpdatedDate: isEpoch(lastUpdatedDate) ? lastUpdatedDate : creationDate,
+  };
+}
