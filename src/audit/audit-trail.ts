@@ -84,12 +84,7 @@ export class AuditTrail {
     // Written synchronously, before the client gets its answer: a use is never answered
     // without its line being in the file (the OS's cache, at least).
     const fd = openSync(file, 'a', 0o600);
-    return new AuditTrail(
-      appendLines(fd),
-      async () => closeSync(fd),
-      history,
-      now,
-    );
+    return new AuditTrail(appendLines(fd), async () => closeSync(fd), history, now);
   }
 
   /** A trail that keeps the index only (tests, `qkms keys`). */
@@ -103,7 +98,10 @@ export class AuditTrail {
   }
 
   /** Details of changes journalled but not yet concluded, by request id: the final line repeats them. */
-  private readonly pending = new Map<string, Pick<AuditEvent, 'keyArn' | 'keyId' | 'aliasName' | 'previousKeyId'>>();
+  private readonly pending = new Map<
+    string,
+    Pick<AuditEvent, 'keyArn' | 'keyId' | 'aliasName' | 'previousKeyId'>
+  >();
 
   record(event: AuditEvent): void {
     const intent = this.pending.get(event.requestId);

@@ -141,7 +141,9 @@ function run(
 ): Promise<OperationOutput> {
   const op = OPERATIONS.get(operation);
   if (!op) throw new Error(`no operation ${operation}`);
-  return audited(ctx, operation, (caller) => op.handle(parseInput(op.input, body) as never, ctx, caller));
+  return audited(ctx, operation, (caller) =>
+    op.handle(parseInput(op.input, body) as never, ctx, caller),
+  );
 }
 
 /** Runs a change with a fresh caller, then writes its outcome line (details come from its intent). */
@@ -181,7 +183,8 @@ async function createKey(ctx: OperationContext, args: KeysArgs): Promise<number>
   const spec = args.spec ?? '';
   if (!isKeySpec(spec)) throw new Error(`--spec must be a KMS key spec QKMS serves, not "${spec}"`);
   const capability = ctx.capabilities.keySpec(spec);
-  if (!capability.ok) throw new Error(`${spec} keys are not available on this HSM: ${capability.reason}`);
+  if (!capability.ok)
+    throw new Error(`${spec} keys are not available on this HSM: ${capability.reason}`);
   if (args.alias) assertValidAliasName(args.alias);
   const entry = await audited(ctx, 'CreateKey', (caller) =>
     ctx.store.createKey(
@@ -198,7 +201,11 @@ async function createKey(ctx: OperationContext, args: KeysArgs): Promise<number>
   return 0;
 }
 
-async function importKey(ctx: OperationContext, args: KeysArgs, readOnly: boolean): Promise<number> {
+async function importKey(
+  ctx: OperationContext,
+  args: KeysArgs,
+  readOnly: boolean,
+): Promise<number> {
   const locator = {
     ...(args.id ? { idHex: args.id.toLowerCase() } : {}),
     ...(args.label ? { label: args.label } : {}),

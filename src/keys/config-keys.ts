@@ -59,7 +59,9 @@ export async function loadConfigKeys(
     };
     const info = await token.findKey(locator);
     if (!info) {
-      problems.push(`adopted key ${entry.keyId}: no key with ${JSON.stringify(locator)} in the token`);
+      problems.push(
+        `adopted key ${entry.keyId}: no key with ${JSON.stringify(locator)} in the token`,
+      );
       continue;
     }
     const keySpec = inferKeySpec(info.publicKey);

@@ -148,7 +148,9 @@ export class KeyCatalog {
 
   /** All aliases, ordered by name (the paging order of ListAliases). */
   aliases(): readonly AliasEntry[] {
-    this.sortedAliases ??= [...this.aliasIndex.values()].sort((a, b) => byCodeUnits(a.name, b.name));
+    this.sortedAliases ??= [...this.aliasIndex.values()].sort((a, b) =>
+      byCodeUnits(a.name, b.name),
+    );
     return this.sortedAliases;
   }
 

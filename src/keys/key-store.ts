@@ -150,18 +150,30 @@ export class KeyStore {
   }
 
   /** Records metadata for a key that already exists in the token (`qkms keys import`). */
-  async adopt(record: KeyMetadataRecord, aliases: readonly string[], caller: Caller): Promise<KeyEntry> {
+  async adopt(
+    record: KeyMetadataRecord,
+    aliases: readonly string[],
+    caller: Caller,
+  ): Promise<KeyEntry> {
     this.assertWritable('import keys');
     const info = await this.token.findKey(record.locator);
     if (!info) {
-      throw new KmsError('NotFoundException', `No key in the token matches ${JSON.stringify(record.locator)}.`);
+      throw new KmsError(
+        'NotFoundException',
+        `No key in the token matches ${JSON.stringify(record.locator)}.`,
+      );
     }
     const now = this.now();
     await this.apply(
       {
         kind: 'createKey',
         record,
-        aliases: aliases.map((name) => ({ name, keyId: record.keyId, creationDate: now, lastUpdatedDate: now })),
+        aliases: aliases.map((name) => ({
+          name,
+          keyId: record.keyId,
+          creationDate: now,
+          lastUpdatedDate: now,
+        })),
       },
       caller,
     );
@@ -169,7 +181,12 @@ export class KeyStore {
   }
 
   /** Edits a key's record (description, tags, state), checked against its newest version. */
-  async updateKey(operation: string, keyId: string, edit: RecordEdit, caller: Caller): Promise<KeyEntry> {
+  async updateKey(
+    operation: string,
+    keyId: string,
+    edit: RecordEdit,
+    caller: Caller,
+  ): Promise<KeyEntry> {
     await this.apply({ kind: 'updateKey', operation, keyId, edit }, caller);
     return this.entry(keyId);
   }
@@ -207,7 +224,8 @@ export class KeyStore {
       this.journal(caller)(detail);
       callers.set(detail.keyId, caller);
     });
-    for (const keyId of deleted) this.systemLine(callers.get(keyId) ?? SYSTEM_CALLER(), 'DeleteKey', keyId);
+    for (const keyId of deleted)
+      this.systemLine(callers.get(keyId) ?? SYSTEM_CALLER(), 'DeleteKey', keyId);
     return deleted;
   }
 
@@ -232,7 +250,8 @@ export class KeyStore {
   async reconcile(): Promise<RolledBack[]> {
     if (this.readOnly) return [];
     const rolledBack = await this.metadata.reconcile(this.destroyKeyObjects);
-    for (const { keyId } of rolledBack) this.systemLine(SYSTEM_CALLER(), 'CreateKey', keyId, 'RolledBack');
+    for (const { keyId } of rolledBack)
+      this.systemLine(SYSTEM_CALLER(), 'CreateKey', keyId, 'RolledBack');
     return rolledBack;
   }
 }

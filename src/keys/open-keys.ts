@@ -70,7 +70,10 @@ export async function openKeys(parts: {
 async function maintain(store: KeyStore, log: Logger): Promise<void> {
   try {
     for (const { keyId, owner } of await store.reconcile())
-      log.warn({ keyId, owner }, 'key creation interrupted by a crash: its key objects were removed');
+      log.warn(
+        { keyId, owner },
+        'key creation interrupted by a crash: its key objects were removed',
+      );
     for (const keyId of await store.sweep())
       log.info({ keyId }, 'key deleted: its deletion window has passed');
   } catch (err) {

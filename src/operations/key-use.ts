@@ -27,7 +27,10 @@ export function assertUsable(key: KeyEntry): void {
 }
 
 /** Checked on the catalog's entry first, and again in a change on the newest record. */
-export function assertNotPendingDeletion(record: Pick<KeyMetadataRecord, 'state'>, arn: string): void {
+export function assertNotPendingDeletion(
+  record: Pick<KeyMetadataRecord, 'state'>,
+  arn: string,
+): void {
   if (record.state === 'PendingDeletion') {
     throw new KmsError('KMSInvalidStateException', `${arn} is pending deletion.`);
   }

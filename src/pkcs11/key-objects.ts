@@ -61,11 +61,7 @@ const SLOT: Readonly<Record<number, keyof KeyHandles>> = {
  * compares every object it holds), so three searches, one per class, cost three times as much.
  * Objects of other classes that share the id (certificates, QKMS's own data objects) are ignored.
  */
-export function keyHandles(
-  p11: pkcs11js.PKCS11,
-  session: Buffer,
-  locator: KeyLocator,
-): KeyHandles {
+export function keyHandles(p11: pkcs11js.PKCS11, session: Buffer, locator: KeyLocator): KeyHandles {
   if (locator.idHex === undefined && locator.label === undefined) {
     throw new Error('QKMS_EMPTY_LOCATOR: a key locator needs an id or a label');
   }
@@ -94,8 +90,7 @@ export function describeKey(p11: pkcs11js.PKCS11, session: Buffer, handles: KeyH
   return {
     idHex: (attrs[0]?.value as Buffer).toString('hex'),
     label: (attrs[1]?.value as Buffer).toString('utf8'),
-    publicKey:
-      source === handles.secretKey ? null : publicMaterial(p11, session, source, keyType),
+    publicKey: source === handles.secretKey ? null : publicMaterial(p11, session, source, keyType),
     hasPrivateKey: handles.privateKey !== null || handles.secretKey !== null,
   };
 }

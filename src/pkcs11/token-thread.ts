@@ -18,12 +18,13 @@ const outbox = new MessageBatch<TokenReply>((batch) => port.postMessage(batch));
  * answered its client with an error, so the object must not exist (a key without metadata, or
  * a metadata write the client was told failed).
  */
-const UNDO_IF_LATE: Partial<Record<TokenMethod, (args: unknown[], value: unknown) => Promise<void>>> =
-  {
-    generateKeyPair: (args) => host.destroyKey({ idHex: args[1] as string }),
-    generateSecretKey: (args) => host.destroyKey({ idHex: args[1] as string }),
-    createData: (_args, handle) => host.destroyData([handle as string]),
-  };
+const UNDO_IF_LATE: Partial<
+  Record<TokenMethod, (args: unknown[], value: unknown) => Promise<void>>
+> = {
+  generateKeyPair: (args) => host.destroyKey({ idHex: args[1] as string }),
+  generateSecretKey: (args) => host.destroyKey({ idHex: args[1] as string }),
+  createData: (_args, handle) => host.destroyData([handle as string]),
+};
 
 /**
  * A result this close to its deadline may reach the caller after it gave up; such a call is

@@ -124,7 +124,9 @@ it('names the alias and its keys on alias lines, so the trail can rebuild alias 
   const [first, second] = [await key(), await key()];
   const name = `alias/audit-history-${Date.now()}`;
   const created = await t.kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: first }));
-  const updated = await t.kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: second }));
+  const updated = await t.kms.send(
+    new UpdateAliasCommand({ AliasName: name, TargetKeyId: second }),
+  );
   const deleted = await t.kms.send(new DeleteAliasCommand({ AliasName: name }));
   const expectBoth = (requestId: string | undefined, detail: Record<string, unknown>) => {
     const lines = linesOf(requestId);

@@ -65,7 +65,10 @@ const aliasNotFound = (scope: ArnScope, name: string): KmsError =>
   new KmsError('NotFoundException', `Alias '${aliasArn(scope, name)}' is not found.`);
 
 const aliasTaken = (scope: ArnScope, name: string): KmsError =>
-  new KmsError('AlreadyExistsException', `An alias with the name ${aliasArn(scope, name)} already exists`);
+  new KmsError(
+    'AlreadyExistsException',
+    `An alias with the name ${aliasArn(scope, name)} already exists`,
+  );
 
 /** The key an alias may point at: it exists and is not pending deletion. */
 function aliasTarget(view: MetadataView, scope: ArnScope, keyId: string): KeyMetadataRecord {
@@ -79,7 +82,11 @@ const sameRecord = (a: KeyMetadataRecord, b: KeyMetadataRecord): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
 /** Checks `change` against `view` (the newest state) and says what to write. */
-export function planChange(change: MetadataChange, view: MetadataView, scope: ArnScope): ChangePlan {
+export function planChange(
+  change: MetadataChange,
+  view: MetadataView,
+  scope: ArnScope,
+): ChangePlan {
   switch (change.kind) {
     case 'createKey': {
       const { record, aliases } = change;
@@ -152,12 +159,21 @@ export function planChange(change: MetadataChange, view: MetadataView, scope: Ar
       const current = view.key(change.keyId);
       if (!current) throw keyNotFound(scope, change.keyId);
       if (current.state !== 'PendingDeletion') {
-        throw new KmsError('KMSInvalidStateException', `${keyArn(scope, change.keyId)} is not pending deletion.`);
+        throw new KmsError(
+          'KMSInvalidStateException',
+          `${keyArn(scope, change.keyId)} is not pending deletion.`,
+        );
       }
-      const aliases = view.aliasesOf(change.keyId).map(
-        (a) =>
-          ({ kind: 'removeAlias', name: a.name, tombstone: view.config.aliases.has(a.name) }) as const,
-      );
+      const aliases = view
+        .aliasesOf(change.keyId)
+        .map(
+          (a) =>
+            ({
+              kind: 'removeAlias',
+              name: a.name,
+              tombstone: view.config.aliases.has(a.name),
+            }) as const,
+        );
       return {
         writes: [...aliases, { kind: 'removeKey', keyId: change.keyId }],
         detail: { operation: 'DeleteKey', keyId: change.keyId },

@@ -26,9 +26,7 @@ export function isLocator(value: unknown): value is KeyLocator {
 }
 
 function isTag(value: unknown): boolean {
-  return (
-    isObject(value) && typeof value.TagKey === 'string' && typeof value.TagValue === 'string'
-  );
+  return isObject(value) && typeof value.TagKey === 'string' && typeof value.TagValue === 'string';
 }
 
 const isEpoch = (value: unknown): value is number =>

@@ -36,7 +36,7 @@ describe('loadConfig defaults', () => {
         selfVerify: 'rsa',
       },
       arn: { partition: 'aws', region: 'us-east-1', account: '111122223333' },
-      metadata: { refreshSeconds: 5 },
+      metadata: { refreshSeconds: 5, lockTimeoutMs: 10000 },
       metrics: { host: '127.0.0.1', port: 9464 },
       http: { maxBodyBytes: 65536, requestTimeoutMs: 30000, maxInFlight: 1024 },
       rateLimit: { requestsPerSecond: 0, burst: 0 },

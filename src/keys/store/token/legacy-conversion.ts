@@ -38,7 +38,8 @@ export function legacyConversion(records: RecordSet): Conversion | null {
         );
         continue;
       }
-      if (records.handlesOf(aliasLabel(name)).length === 0) writes.push({ kind: 'putAlias', alias });
+      if (records.handlesOf(aliasLabel(name)).length === 0)
+        writes.push({ kind: 'putAlias', alias });
     }
     writes.push({ kind: 'putKey', record });
   }

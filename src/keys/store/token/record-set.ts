@@ -8,7 +8,12 @@ import type { AliasRecord, KeyMetadataRecord } from '../../key-record';
 import type { ChangedNames } from '../metadata-store';
 import type { MetadataState } from '../metadata-view';
 import type { DataObject } from '../../../pkcs11/token-api';
-import { GENERATION_LABEL, decodeObject, type GenerationRecord, type StoredObject } from './records';
+import {
+  GENERATION_LABEL,
+  decodeObject,
+  type GenerationRecord,
+  type StoredObject,
+} from './records';
 
 interface Known {
   readonly label: string;
@@ -46,11 +51,14 @@ export class RecordSet {
   objectsOf<K extends StoredObject['kind']>(
     kind: K,
   ): { handle: string; label: string; object: Extract<StoredObject, { kind: K }> }[] {
-    const out: { handle: string; label: string; object: Extract<StoredObject, { kind: K }> }[] =
-      [];
+    const out: { handle: string; label: string; object: Extract<StoredObject, { kind: K }> }[] = [];
     for (const [handle, k] of this.known) {
       if (k.object.kind === kind)
-        out.push({ handle, label: k.label, object: k.object as Extract<StoredObject, { kind: K }> });
+        out.push({
+          handle,
+          label: k.label,
+          object: k.object as Extract<StoredObject, { kind: K }>,
+        });
     }
     return out;
   }
@@ -155,7 +163,11 @@ export class RecordSet {
   }
 }
 
-function pick<T extends Known & { object: Versioned }>(map: Map<string, T>, name: string, k: T): void {
+function pick<T extends Known & { object: Versioned }>(
+  map: Map<string, T>,
+  name: string,
+  k: T,
+): void {
   const current = map.get(name);
   if (!current || newer(k, current)) map.set(name, k);
 }

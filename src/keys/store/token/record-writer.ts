@@ -31,7 +31,10 @@ export class RecordWriter {
   ) {}
 
   /** Runs `writes` (and destroys `alsoDestroy`) as one announced change; returns its generation. */
-  async write(writes: readonly RecordWrite[], alsoDestroy: readonly string[] = []): Promise<number> {
+  async write(
+    writes: readonly RecordWrite[],
+    alsoDestroy: readonly string[] = [],
+  ): Promise<number> {
     await this.generation(true);
     try {
       for (const w of writes) await this.one(w);
@@ -66,7 +69,8 @@ export class RecordWriter {
       }
       case 'removeAlias': {
         const label = aliasLabel(w.name);
-        if (w.tombstone) await this.replace(label, encodeAlias(w.name, null, this.nextRevision(label)));
+        if (w.tombstone)
+          await this.replace(label, encodeAlias(w.name, null, this.nextRevision(label)));
         else await this.remove(this.records.handlesOldestFirst(label));
         return;
       }

@@ -21,6 +21,8 @@ export interface IntentOwner {
   readonly pid: number;
   /** The process's start time (/proc/<pid>/stat field 22), so a reused pid is not mistaken for it. */
   readonly started: string;
+  /** The store instance within the process. */
+  readonly instance: string;
 }
 
 export interface GenerationRecord {
@@ -93,9 +95,12 @@ const isRevision = (v: unknown): v is number => Number.isSafeInteger(v) && (v as
 
 function parseOwner(value: unknown): IntentOwner | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { host, pid, started } = value as Record<string, unknown>;
-  return typeof host === 'string' && Number.isSafeInteger(pid) && typeof started === 'string'
-    ? { host, pid: pid as number, started }
+  const { host, pid, started, instance } = value as Record<string, unknown>;
+  return typeof host === 'string' &&
+    Number.isSafeInteger(pid) &&
+    typeof started === 'string' &&
+    typeof instance === 'string'
+    ? { host, pid: pid as number, started, instance }
     : null;
 }
 

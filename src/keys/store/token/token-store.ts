@@ -16,7 +16,12 @@ import { KmsError } from '../../../errors/kms-error';
 import type { KeyLocator, TokenApi, TokenDescription } from '../../../pkcs11/token-api';
 import type { ArnScope } from '../../arns';
 import { keyIdBytesHex } from '../../key-reference';
-import { planChange, type ChangeDetail, type MetadataChange, type RecordWrite } from '../change-plan';
+import {
+  planChange,
+  type ChangeDetail,
+  type MetadataChange,
+  type RecordWrite,
+} from '../change-plan';
 import type {
   ChangedNames,
   CreationIntent,
@@ -26,7 +31,7 @@ import type {
 } from '../metadata-store';
 import { MetadataView, type ConfigKeys, type MetadataState } from '../metadata-view';
 import { HostLock } from './host-lock';
-import { currentOwner, describeOwner, ownerMayBeAlive, sameOwner } from './owner';
+import { describeOwner, newOwner, ownerMayBeAlive, retireOwner, sameOwner } from './owner';
 import { RecordSet } from './record-set';
 import { RecordWriter } from './record-writer';
 import { METADATA_APPLICATION, aliasLabel, encodeIntent, intentLabel } from './records';
@@ -61,7 +66,7 @@ export class TokenMetadataStore implements MetadataStore {
   private checkAgain = false;
   /** Intent handles of this process's creations in progress, by key id. */
   private readonly intents = new Map<string, string>();
-  private readonly owner = currentOwner();
+  private readonly owner = newOwner();
   private readonly foreignWriters = new Set<string>();
 
   constructor(private readonly options: TokenStoreOptions) {
@@ -270,11 +275,13 @@ export class TokenMetadataStore implements MetadataStore {
   /** Intents nobody will finish: their owner died, or this process gave up on them. */
   private abandonedIntents() {
     const now = this.options.now();
-    return this.records.objectsOf('intent').filter(
-      ({ object }) =>
-        !this.intents.has(object.keyId) &&
-        (sameOwner(object.owner, this.owner) || !ownerMayBeAlive(object.owner, object.time, now)),
-    );
+    return this.records
+      .objectsOf('intent')
+      .filter(
+        ({ object }) =>
+          !this.intents.has(object.keyId) &&
+          (sameOwner(object.owner, this.owner) || !ownerMayBeAlive(object.owner, object.time, now)),
+      );
   }
 
   reconcile(destroyKeyObjects: (locator: KeyLocator) => Promise<void>): Promise<RolledBack[]> {
@@ -343,6 +350,7 @@ export class TokenMetadataStore implements MetadataStore {
 
   async close(): Promise<void> {
     await this.queue;
+    retireOwner(this.owner);
     this.lock?.close();
     this.lock = null;
   }

@@ -1,0 +1,275 @@
+// The token store over an in-memory token, with the real host lock: two stores on one token
+// stand for two processes of one host. Concurrent changes all survive, a change reaches the
+// other store through its generation check, an idle check costs one token call, crashed
+// creations are rolled back, and a change whose journal fails is not made.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KmsError } from '../../../../../src/errors/kms-error';
+import type { KeyMetadataRecord } from '../../../../../src/keys/key-record';
+import type { MetadataChange } from '../../../../../src/keys/store/change-plan';
+import { NO_CONFIG_KEYS } from '../../../../../src/keys/store/metadata-view';
+import {
+  METADATA_APPLICATION,
+  encodeIntent,
+  intentLabel,
+  keyLabel,
+} from '../../../../../src/keys/store/token/records';
+import { TokenMetadataStore } from '../../../../../src/keys/store/token/token-store';
+import { memoryToken, type MemoryToken } from '../../../../support/memory-token';
+
+const SCOPE = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
+const DESCRIPTION = { label: 't', manufacturer: 'm', model: 'x', serial: '1', mechanisms: [] };
+const A = '00000000-0000-4000-8000-00000000000a';
+const B = '00000000-0000-4000-8000-00000000000b';
+
+const record = (keyId: string, extra: Partial<KeyMetadataRecord> = {}): KeyMetadataRecord => ({
+  keyId,
+  keySpec: 'ECC_NIST_P256',
+  keyUsage: 'SIGN_VERIFY',
+  description: '',
+  state: 'Enabled',
+  creationDate: 1,
+  origin: 'AWS_KMS',
+  tags: [],
+  locator: { idHex: keyId.replace(/-/g, '') },
+  ...extra,
+});
+
+let dir: string;
+let mem: MemoryToken;
+const opened: TokenMetadataStore[] = [];
+
+function store(options: { readOnly?: boolean; lockTimeoutMs?: number; now?: () => number } = {}) {
+  const s = new TokenMetadataStore({
+    token: mem.token,
+    description: DESCRIPTION,
+    config: NO_CONFIG_KEYS,
+    scope: SCOPE,
+    lockDir: dir,
+    lockTimeoutMs: options.lockTimeoutMs ?? 5000,
+    readOnly: options.readOnly ?? false,
+    now: options.now ?? (() => 100),
+    warn: () => undefined,
+  });
+  opened.push(s);
+  return s;
+}
+
+const createKey = (keyId: string, aliases: string[] = []): MetadataChange => ({
+  kind: 'createKey',
+  record: record(keyId),
+  aliases: aliases.map((name) => ({ name, keyId, creationDate: 1, lastUpdatedDate: 1 })),
+});
+const tag = (keyId: string, key: string): MetadataChange => ({
+  kind: 'updateKey',
+  operation: 'TagResource',
+  keyId,
+  edit: (r) => ({ ...r, tags: [...r.tags, { TagKey: key, TagValue: key }] }),
+});
+const objectsLabelled = (label: string) =>
+  [...mem.data.values()].filter((o) => o.label === label).length;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qkms-store-'));
+  mem = memoryToken();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('keeps every one of many concurrent changes made through two processes', async () => {
+  const [one, two] = [store(), store()];
+  await one.open();
+  await two.open();
+  await one.apply(createKey(A));
+  const tags = Array.from({ length: 20 }, (_, i) => `t${i}`);
+  await Promise.all(tags.map((t, i) => (i % 2 ? one : two).apply(tag(A, t))));
+  await one.refresh();
+  await two.refresh();
+  for (const s of [one, two])
+    expect(
+      s
+        .state()
+        .keys.get(A)
+        ?.tags.map((t) => t.TagKey)
+        .sort(),
+    ).toEqual([...tags].sort());
+  expect(objectsLabelled(keyLabel(A))).toBe(1);
+});
+
+it('lets another process see a change at its next check, and an idle check costs one token call', async () => {
+  const [writer, reader] = [store(), store()];
+  await writer.open();
+  await reader.open();
+  await writer.apply(createKey(A, ['alias/a']));
+  await reader.refresh();
+  expect(reader.state().aliases.get('alias/a')?.keyId).toBe(A);
+  mem.calls.clear();
+  await reader.refresh();
+  await reader.refresh();
+  expect([...mem.calls]).toEqual([['readData', 2]]);
+});
+
+it('moves an alias with one record write, so it never names two keys', async () => {
+  const s = store();
+  await s.open();
+  await s.apply(createKey(A, ['alias/x']));
+  await s.apply(createKey(B));
+  mem.calls.clear();
+  const detail = await s.apply({ kind: 'updateAlias', name: 'alias/x', keyId: B, now: 2 });
+  expect(detail).toEqual({
+    operation: 'UpdateAlias',
+    keyId: B,
+    aliasName: 'alias/x',
+    previousKeyId: A,
+  });
+  // Two generation records around one alias record.
+  expect(mem.calls.get('createData')).toBe(3);
+  expect(s.state().aliases.get('alias/x')?.keyId).toBe(B);
+  expect(objectsLabelled('qkms-alias/x')).toBe(1);
+});
+
+it('does not make a change whose journal cannot be written', async () => {
+  const s = store();
+  await s.open();
+  await s.apply(createKey(A));
+  const before = new Map(mem.data);
+  const refused = s.apply(tag(A, 'x'), () => {
+    throw new KmsError('KMSInternalException', 'audit trail full');
+  });
+  await expect(refused).rejects.toThrow('audit trail full');
+  expect(mem.data).toEqual(before);
+  expect(s.state().keys.get(A)?.tags).toEqual([]);
+});
+
+it('refuses a change while another process holds the lock past the timeout', async () => {
+  const [holder, waiter] = [store(), store({ lockTimeoutMs: 100 })];
+  await holder.open();
+  await waiter.open();
+  await holder.apply(createKey(A));
+  let release!: () => void;
+  const held = holder.apply({
+    kind: 'updateKey',
+    operation: 'TagResource',
+    keyId: A,
+    edit: (r) => r,
+  });
+  // Hold the lock by blocking the holder's next token call until released.
+  const original = mem.token.readData;
+  const gate = new Promise<void>((r) => (release = r));
+  mem.token.readData = async (h) => (await gate, original(h));
+  const blocked = holder.apply(tag(A, 'slow'));
+  await new Promise((r) => setTimeout(r, 20));
+  const err = await waiter.apply(tag(A, 'fast')).catch((e: unknown) => e);
+  expect((err as KmsError).name).toBe('DependencyTimeoutException');
+  release();
+  mem.token.readData = original;
+  await held;
+  await blocked;
+});
+
+it('answers read-only gateways with UnsupportedOperationException', async () => {
+  const s = store({ readOnly: true });
+  await s.open();
+  expect(() => s.apply(createKey(A))).toThrow(
+    'This gateway is configured read-only (pkcs11.readOnly); it cannot change keys.',
+  );
+});
+
+describe('key creation', () => {
+  it('records the key and removes its intent', async () => {
+    const s = store();
+    await s.open();
+    const intent = await s.beginCreation(A);
+    expect(objectsLabelled(intentLabel(A))).toBe(1);
+    await s.commitCreation(intent, createKey(A, ['alias/a']));
+    expect(objectsLabelled(intentLabel(A))).toBe(0);
+    expect(s.state().keys.get(A)).toEqual(record(A));
+  });
+
+  it('rolls back a creation whose process died, with its key objects and aliases', async () => {
+    // The process that wrote this intent has exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const owner = { host: hostname(), pid: dead, started: '1', instance: 'gone' };
+    mem.keys.set(B.replace(/-/g, ''), {
+      idHex: B.replace(/-/g, ''),
+      label: B,
+      hasPrivateKey: true,
+      publicKey: null,
+    });
+    await mem.token.createData(METADATA_APPLICATION, intentLabel(B), encodeIntent(B, owner, 1));
+    const s = store();
+    await s.open();
+    const destroyed: string[] = [];
+    const rolledBack = await s.reconcile(async (locator) => {
+      destroyed.push(locator.idHex ?? '');
+      await mem.token.destroyKey(locator);
+    });
+    expect(rolledBack).toEqual([{ keyId: B, owner: `${hostname()} pid ${dead}` }]);
+    expect(destroyed).toEqual([B.replace(/-/g, '')]);
+    expect(mem.keys.size).toBe(0);
+    expect(objectsLabelled(intentLabel(B))).toBe(0);
+  });
+
+  it('leaves a live process’s creation alone, and refuses to commit one rolled back', async () => {
+    const [creator, other] = [store(), store()];
+    await creator.open();
+    const intent = await creator.beginCreation(A);
+    await other.open();
+    expect(await other.reconcile(async () => undefined)).toEqual([]);
+    // As if `other` had judged the creator dead: the intent disappears.
+    const handle = [...mem.data].find(([, o]) => o.label === intentLabel(A))?.[0] as string;
+    await mem.token.destroyData([handle]);
+    const err = await creator.commitCreation(intent, createKey(A)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KmsError);
+    expect((err as KmsError).message).toBe(
+      'The key creation was interrupted and rolled back. Retry the request.',
+    );
+    expect(creator.state().keys.has(A)).toBe(false);
+  });
+});
+
+it('deletes keys once their window has passed: objects first, then aliases and record', async () => {
+  let now = 100;
+  const s = store({ now: () => now });
+  await s.open();
+  await s.apply(createKey(A, ['alias/a']));
+  await s.apply({
+    kind: 'updateKey',
+    operation: 'ScheduleKeyDeletion',
+    keyId: A,
+    edit: (r) => ({ ...r, state: 'PendingDeletion', deletionDate: 200 }),
+  });
+  const order: string[] = [];
+  const destroy = async () => void order.push('objects');
+  expect(await s.sweep(now, destroy, () => order.push('journal'))).toEqual([]);
+  now = 200;
+  expect(await s.sweep(now, destroy, () => order.push('journal'))).toEqual([A]);
+  expect(order).toEqual(['journal', 'objects']);
+  expect(s.state().keys.has(A)).toBe(false);
+  expect(s.state().aliases.has('alias/a')).toBe(false);
+  expect(objectsLabelled(keyLabel(A)) + objectsLabelled('qkms-alias/a')).toBe(0);
+});
+
+it('converts first-layout records in place, keeping every key and alias', async () => {
+  const legacy = {
+    format: 1,
+    ...record(A),
+    aliases: [{ name: 'alias/old', creationDate: 3 }],
+  };
+  await mem.token.createData(
+    METADATA_APPLICATION,
+    `qkms-key/${A}/2.00000000`,
+    Buffer.from(JSON.stringify(legacy)),
+  );
+  const s = store();
+  expect(await s.open()).toEqual([]);
+  expect(s.state().keys.get(A)).toEqual(record(A));
+  expect(s.state().aliases.get('alias/old')?.keyId).toBe(A);
+  const labels = [...mem.data.values()].map((o) => o.label).sort();
+  expect(labels).toEqual(['qkms-alias/old', 'qkms-generation', keyLabel(A)]);
+});
