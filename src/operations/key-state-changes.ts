@@ -12,7 +12,8 @@ export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operat
     async handle(input, ctx, caller) {
       const key = ctx.catalog.resolve(input.KeyId);
       assertNotPendingDeletion(key.record, key.arn);
-      if (key.record.state === state) return {};
+      // No shortcut when this process's copy says the key is already in that state: the store
+      // decides against the newest record (and writes nothing if it agrees).
       await ctx.store.updateKey(
         name,
         key.record.keyId,

@@ -24,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
     QKMS_AUTH_MODE: 'none',
     QKMS_METRICS_PORT: '0',
     QKMS_METADATA_LOCK_DIR: dataDir,
+    QKMS_AUDIT_FILE: join(dataDir, 'audit.log'),
   });
   const gateway = await startGateway(config, pin, createLogger('silent'));
   try {

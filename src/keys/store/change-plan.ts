@@ -164,16 +164,14 @@ export function planChange(
           `${keyArn(scope, change.keyId)} is not pending deletion.`,
         );
       }
-      const aliases = view
-        .aliasesOf(change.keyId)
-        .map(
-          (a) =>
-            ({
-              kind: 'removeAlias',
-              name: a.name,
-              tombstone: view.config.aliases.has(a.name),
-            }) as const,
-        );
+      const aliases = view.aliasesOf(change.keyId).map(
+        (a) =>
+          ({
+            kind: 'removeAlias',
+            name: a.name,
+            tombstone: view.config.aliases.has(a.name),
+          }) as const,
+      );
       return {
         writes: [...aliases, { kind: 'removeKey', keyId: change.keyId }],
         detail: { operation: 'DeleteKey', keyId: change.keyId },

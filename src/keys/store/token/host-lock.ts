@@ -6,7 +6,15 @@
 // (fs.watch, inotify) checks the token at once instead of waiting for its next poll.
 
 import { createHash } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  watch,
+  writeSync,
+  type FSWatcher,
+} from 'node:fs';
 import { join } from 'node:path';
 import { flockSync } from 'fs-ext';
 import { KmsError } from '../../../errors/kms-error';
@@ -97,6 +105,17 @@ export class HostLock {
   announce(generation: number): void {
     ftruncateSync(this.writerFd, 0);
     writeSync(this.writerFd, `${generation}\n`, 0);
+  }
+
+  /** The generation last announced on this host (0 when none or unreadable). */
+  announced(): number {
+    try {
+      const text = readFileSync(this.path, 'utf8');
+      const generation = Number.parseInt(text, 10);
+      return Number.isSafeInteger(generation) ? generation : 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** Calls `onNotice` whenever another process announces a change. */

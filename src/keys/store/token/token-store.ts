@@ -64,6 +64,8 @@ export class TokenMetadataStore implements MetadataStore {
   private queue: Promise<unknown> = Promise.resolve();
   private checking: Promise<void> | null = null;
   private checkAgain = false;
+  /** The announced generation a search was last made for, so one notice costs one search. */
+  private searchedFor = 0;
   /** Intent handles of this process's creations in progress, by key id. */
   private readonly intents = new Map<string, string>();
   private readonly owner = newOwner();
@@ -128,7 +130,9 @@ export class TokenMetadataStore implements MetadataStore {
       try {
         do {
           this.checkAgain = false;
-          await this.check(false);
+          // Behind this process's own changes: a search that overlaps one of them would read a
+          // state older than what the change has already recorded here.
+          await this.exclusive(() => this.check(false));
         } while (this.checkAgain);
       } finally {
         this.checking = null;
@@ -141,13 +145,19 @@ export class TokenMetadataStore implements MetadataStore {
    * Reads the generation objects this process knows, by handle (one token call). A new change
    * replaces them, so one that is gone means "search again". "writing" means a change is under
    * way: wait for its writer's notice, unless nobody holds the lock (the writer died, or writes
-   * from another host), then search now.
+   * from another host), then search now. Runs behind this process's own changes (exclusive).
    */
   private async check(underLock: boolean): Promise<void> {
     const { handles } = this.records.generation();
     const objects = handles.length > 0 ? await this.token.readData(handles) : [];
     const current = objects.every((o) => o !== null) ? this.records.generation().value : null;
-    if (current && !current.writing) return;
+    // The lock file names the newest generation written on this host: a newer one than ours
+    // means a generation object we do not know exists (it costs no token call to ask).
+    const announced = this.lock?.announced() ?? 0;
+    const behind =
+      current !== null && announced > current.generation && announced !== this.searchedFor;
+    if (current && !current.writing && !behind) return;
+    if (behind) this.searchedFor = announced;
     if (current?.writing && !underLock && this.lock?.isHeld()) return;
     await this.scan();
   }

@@ -17,6 +17,7 @@ import {
   intentLabel,
   keyLabel,
 } from '../../../../../src/keys/store/token/records';
+import { HostLock } from '../../../../../src/keys/store/token/host-lock';
 import { TokenMetadataStore } from '../../../../../src/keys/store/token/token-store';
 import { memoryToken, type MemoryToken } from '../../../../support/memory-token';
 
@@ -147,29 +148,20 @@ it('does not make a change whose journal cannot be written', async () => {
 });
 
 it('refuses a change while another process holds the lock past the timeout', async () => {
-  const [holder, waiter] = [store(), store({ lockTimeoutMs: 100 })];
-  await holder.open();
+  const waiter = store({ lockTimeoutMs: 100 });
   await waiter.open();
-  await holder.apply(createKey(A));
-  let release!: () => void;
-  const held = holder.apply({
-    kind: 'updateKey',
-    operation: 'TagResource',
-    keyId: A,
-    edit: (r) => r,
-  });
-  // Hold the lock by blocking the holder's next token call until released.
-  const original = mem.token.readData;
-  const gate = new Promise<void>((r) => (release = r));
-  mem.token.readData = async (h) => (await gate, original(h));
-  const blocked = holder.apply(tag(A, 'slow'));
-  await new Promise((r) => setTimeout(r, 20));
-  const err = await waiter.apply(tag(A, 'fast')).catch((e: unknown) => e);
-  expect((err as KmsError).name).toBe('DependencyTimeoutException');
-  release();
-  mem.token.readData = original;
-  await held;
-  await blocked;
+  const other = HostLock.open(dir, DESCRIPTION);
+  try {
+    await other.acquire(1000);
+    const err = await waiter.apply(createKey(A)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KmsError);
+    expect((err as KmsError).name).toBe('DependencyTimeoutException');
+    other.release();
+    await waiter.apply(createKey(A));
+    expect(waiter.state().keys.has(A)).toBe(true);
+  } finally {
+    other.close();
+  }
 });
 
 it('answers read-only gateways with UnsupportedOperationException', async () => {
