@@ -83,8 +83,9 @@ export class AuditTrail {
     const history = existsSync(file) ? historyEvents(file, historyLimit) : [];
     // Written synchronously, before the client gets its answer: a use is never answered
     // without its line being in the file (the OS's cache, at least).
+    const torn = existsSync(file) && endsMidLine(file);
     const fd = openSync(file, 'a', 0o600);
-    return new AuditTrail(appendLines(fd), async () => closeSync(fd), history, now);
+    return new AuditTrail(appendLines(fd, torn), async () => closeSync(fd), history, now);
   }
 
   /** A trail that keeps the index only (tests, `qkms keys`). */
@@ -154,8 +155,8 @@ export class AuditTrail {
  * refuse the rest: the line then counts as not written, and the next line starts on a fresh line
  * so the torn one does not swallow it.
  */
-function appendLines(fd: number): (line: string) => void {
-  let torn = false;
+function appendLines(fd: number, startTorn: boolean): (line: string) => void {
+  let torn = startTorn;
   return (line) => {
     const bytes = Buffer.from(torn ? `\n${line}` : line, 'utf8');
     let done = 0;
@@ -167,6 +168,18 @@ function appendLines(fd: number): (line: string) => void {
       throw err;
     }
   };
+}
+
+/** Whether the file's last line is unfinished (a crash or a full disk cut it short). */
+function endsMidLine(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    return size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -106,9 +106,20 @@ export interface QkmsProcess {
 
 const started = new Set<QkmsProcess>();
 
-/** Starts `node dist/cli/main.js ...args` in its own process group. */
-export function spawnQkms(args: string[], env: Record<string, string>): QkmsProcess {
-  const child = spawn(process.execPath, [QKMS_BIN, ...args], {
+/**
+ * Starts `node dist/cli/main.js ...args` in its own process group; `fileSizeBlocks` caps the
+ * size of every file it writes (bash's ulimit -f, in 1024-byte blocks), as a full disk would.
+ */
+export function spawnQkms(
+  args: string[],
+  env: Record<string, string>,
+  options: { fileSizeBlocks?: number } = {},
+): QkmsProcess {
+  const command = [process.execPath, QKMS_BIN, ...args];
+  const limited = options.fileSizeBlocks
+    ? ['bash', ['-c', `ulimit -f ${options.fileSizeBlocks} && exec "$@"`, 'qkms', ...command]]
+    : [process.execPath, [QKMS_BIN, ...args]];
+  const child = spawn(limited[0] as string, limited[1] as string[], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -72,3 +72,50 @@ it('reads a trail of several chunks, multi-byte text included, line by line', ()
   expect(trail.trackingStart).toBe(Date.parse(use('k0', 0).time));
   void trail.close();
 });
+
+it('starts its first line on a new line when the file ends mid-line (a full disk cut it)', async () => {
+  const file = trailFile([use('k1', 1)]);
+  writeFileSync(file, `${readFileSync(file, 'utf8')}{"type":"audit","torn`);
+  const trail = AuditTrail.open(file, NOW);
+  trail.record(use('k2', 2));
+  await trail.close();
+  const lines = readFileSync(file, 'utf8').split('\n');
+  expect(lines[1]).toBe('{"type":"audit","torn');
+  expect(JSON.parse(lines[2] as string)).toMatchObject({ keyId: 'k2', outcome: 'success' });
+});
+
+it('writes a change intent line, and repeats its detail on the outcome line of the same request', async () => {
+  const file = trailFile([]);
+  const trail = AuditTrail.open(file, NOW);
+  const intent = {
+    requestId: 'r-1',
+    principal: 'alice',
+    source: '127.0.0.1',
+    operation: 'UpdateAlias',
+    keyArn: 'arn:aws:kms:us-east-1:111122223333:key/new',
+    keyId: 'new',
+    aliasName: 'alias/a',
+    previousKeyId: 'old',
+  };
+  trail.recordIntent(intent, new Date(NOW));
+  trail.record({ ...use('alias/a', 1, 'r-1'), operation: 'UpdateAlias', keyArn: null });
+  await trail.close();
+  const [first, second] = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(first).toEqual({
+    type: 'audit',
+    phase: 'intent',
+    time: new Date(NOW).toISOString(),
+    ...intent,
+  });
+  expect(second).toMatchObject({
+    operation: 'UpdateAlias',
+    outcome: 'success',
+    keyArn: intent.keyArn,
+    keyId: 'new',
+    aliasName: 'alias/a',
+    previousKeyId: 'old',
+  });
+});
