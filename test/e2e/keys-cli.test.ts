@@ -1,7 +1,7 @@
 // `qkms keys` on a live token: adopt a key pair made with pkcs11-tool, create one from the
 // command line, and sign with both through the gateway (checked with openssl).
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { runQkms } from '../support/daemon';
 import { pkcs11Tool } from '../support/pkcs11-tool';
@@ -103,3 +103,39 @@ it('refuses to import what is not in the token', async () => {
   expect(out.code).toBe(1);
   expect(out.output).toContain('no key in the token matches {"label":"missing-');
 });
+
+it('lists key objects QKMS made that no record names, and removes them with --remove', async () => {
+  // What a crash of an earlier version left: a key pair with QKMS's markers (CKA_LABEL = a key
+  // id, CKA_ID = its 16 bytes) and no metadata record.
+  const orphan = randomUUID();
+  const idHex = orphan.replace(/-/g, '');
+  pkcs11Tool(['--keypairgen', '--key-type', 'EC:prime256v1', '--label', orphan, '--id', idHex]);
+  // And a key made by an administrator, imported: never an orphan.
+  const adopted = `adopted-${suffix}-o`;
+  pkcs11Tool([
+    '--keypairgen',
+    '--key-type',
+    'EC:prime256v1',
+    '--label',
+    adopted,
+    '--id',
+    `c3${suffix}`,
+  ]);
+  expect((await runQkms(['keys', 'import', '--label', adopted], env)).code).toBe(0);
+
+  const listed = await runQkms(['keys', 'orphans'], env);
+  expect(listed.code).toBe(0);
+  expect(listed.output).toContain(`${orphan}\tprivate,public\torphan`);
+  const known = (await runQkms(['keys', 'list'], env)).output
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t')[0]);
+  for (const keyId of known) expect(listed.output).not.toContain(keyId);
+
+  const removed = await runQkms(['keys', 'orphans', '--remove'], env);
+  expect(removed.output).toContain(`${orphan}\tprivate,public\tremoved`);
+  expect(pkcs11Tool(['--list-objects', '--type', 'privkey'])).not.toContain(orphan);
+  const again = await runQkms(['keys', 'orphans'], env);
+  expect(again.output).not.toContain(orphan);
+  expect(await signsAndVerifies(`alias/cli-${suffix}`, 'ECDSA_SHA_384')).toBe(true);
+}, 60_000);
