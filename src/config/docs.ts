@@ -84,13 +84,21 @@ verify-only: Verify and GetPublicKey work, Sign answers \`KMSInvalidStateExcepti
 ## Key metadata kept in the token
 
 Keys that QKMS creates (CreateKey, \`qkms keys create\`, \`qkms dev\` demo keys) and keys adopted
-with \`qkms keys import\` keep their metadata in the token as \`CKO_DATA\` objects with \`CKA_APPLICATION = "qkms"\`, so every replica on the same HSM
-sees the same keys. Each replica re-reads them every \`metadata.refreshSeconds\` seconds: that is
-the bound on how long one replica can miss another's change. After each refresh a writable
-replica also runs the deletion sweeper, which destroys keys whose deletion window has passed.
+with \`qkms keys import\` keep their metadata in the token as \`CKO_DATA\` objects with
+\`CKA_APPLICATION = "qkms"\`: one record per key, one per alias, and a generation record that
+counts changes. Every process on a host that changes this token's metadata (all \`workers\`, a
+second \`qkms serve\`, \`qkms keys\`) takes the host's metadata lock, a file in
+\`metadata.lockDir\`: give them all the same directory (the same config file does). The lock
+file also carries the change notice every process on the host watches, so a change is seen by the
+others at once; \`metadata.refreshSeconds\` is how often each process also checks the generation
+record (one token call), the bound for read-only gateways on other hosts. Writable processes run
+the deletion sweeper and roll back key creations interrupted by a crash under the same lock.
+Only one host may write a token's metadata (docs/compatibility.md).
 
-An adopted key changed through the API (DisableKey, CreateAlias, tags, …) gets a metadata object
-in the token from then on, and that record wins over its entry in the config file.
+An adopted key changed through the API (DisableKey, tags, …) gets a metadata record in the token
+from then on, and that record wins over its entry in the config file; an alias the config file
+declares can be moved (UpdateAlias) or deleted (DeleteAlias, which stores a tombstone) through the
+API, and the stored change wins too.
 
 ## Read-only HSM users (\`pkcs11.readOnly\`)
 

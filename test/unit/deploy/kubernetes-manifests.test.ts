@@ -113,6 +113,8 @@ describe.each(FILES)('%s', (file) => {
     });
     // The files the config names are where the pod mounts them.
     expect(config.pkcs11.pinFile).toBe('/run/secrets/qkms/pin');
+    // Pods run on several nodes; the token-kept metadata store takes writers of one host only.
+    expect(config.pkcs11.readOnly).toBe(true);
     expect(config.auth.mode).toBe('sigv4');
     expect(config.auth.credentialsFile).toBe('/run/secrets/qkms/credentials.yaml');
     expect(credentials).not.toBeNull();

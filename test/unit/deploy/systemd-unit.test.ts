@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load';
 
 const UNIT = readFileSync(
   join(__dirname, '..', '..', '..', 'deploy', 'systemd', 'qkms.service'),
@@ -103,5 +104,15 @@ describe('qkms.service', () => {
     expect(directive('ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
     expect(directive('KillSignal')).toEqual(['SIGTERM']);
     expect(directive('RestartPreventExitStatus')).toEqual(['78']);
+  });
+
+  it('makes the key-metadata lock directory the production example names, kept across restarts', () => {
+    expect(directive('RuntimeDirectory')).toEqual(['qkms']);
+    expect(directive('RuntimeDirectoryPreserve')).toEqual(['yes']);
+    const example = loadConfig(
+      readFileSync(join(__dirname, '..', '..', '..', 'config', 'production.example.yaml'), 'utf8'),
+      { QKMS_PIN: 'x', QKMS_CREDENTIALS: 'principals: {}' },
+    );
+    expect(example.config.metadata.lockDir).toBe('/run/qkms');
   });
 });
