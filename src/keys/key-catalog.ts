@@ -70,6 +70,7 @@ export class KeyCatalog {
       const record = view.key(keyId);
       if (!record) {
         entries.delete(keyId);
+        this.publicKeys.delete(keyId);
         continue;
       }
       entries.set(keyId, {

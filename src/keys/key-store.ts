@@ -5,7 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { KEY_SPEC_TABLE, type KeySpec } from '../crypto/key-specs';
-import { KmsError } from '../errors/kms-error';
+import { KmsError, toKmsError } from '../errors/kms-error';
+import { CallTimedOut } from '../pkcs11/call-timed-out';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyInfo, KeyLocator, TokenApi } from '../pkcs11/token-api';
 import type { KeyCatalog } from './key-catalog';
@@ -101,13 +102,11 @@ export class KeyStore {
     const idHex = keyIdBytesHex(keyId);
     this.journal(caller)({ operation: 'CreateKey', keyId });
     const intent = await this.metadata.beginCreation(keyId);
-    let generated = false;
     try {
       const info: KeyInfo =
         gen.kind === 'secret'
           ? await this.token.generateSecretKey(gen.bytes, idHex, keyId, true)
           : await this.token.generateKeyPair(gen, idHex, keyId, true);
-      generated = true;
       const now = this.now();
       await this.metadata.commitCreation(intent, {
         kind: 'createKey',
@@ -131,7 +130,9 @@ export class KeyStore {
       });
       return this.entry(keyId);
     } catch (err) {
-      await this.rollBack(intent, generated ? idHex : null);
+      // A commit whose outcome was unknown has been read back by the store (and then failed
+      // for real): the key record is not there, so its objects must go too.
+      await this.rollBack(intent, err);
       throw err;
     }
   }
@@ -140,9 +141,12 @@ export class KeyStore {
    * Undoes a creation that did not commit. If this fails too (the HSM went away), the intent
    * stays and reconcile() finishes the job later.
    */
-  private async rollBack(intent: { keyId: string }, idHex: string | null): Promise<void> {
+  private async rollBack(intent: { keyId: string }, failure: unknown): Promise<void> {
     try {
-      if (idHex) await this.token.destroyKey({ idHex });
+      // A generation that timed out may still finish: wait for it (the token thread destroys
+      // what finishes late), then remove whatever exists, whichever step failed.
+      if (failure instanceof CallTimedOut) await failure.settled;
+      await this.token.destroyKey({ idHex: keyIdBytesHex(intent.keyId) });
       await this.metadata.abandonCreation(intent);
     } catch {
       // Left to reconcile().
@@ -219,11 +223,19 @@ export class KeyStore {
   async sweep(): Promise<string[]> {
     if (this.readOnly) return [];
     const callers = new Map<string, Caller>();
-    const deleted = await this.metadata.sweep(this.now(), this.destroyKeyObjects, (detail) => {
-      const caller = SYSTEM_CALLER();
-      this.journal(caller)(detail);
-      callers.set(detail.keyId, caller);
-    });
+    const deleted = await this.metadata.sweep(
+      this.now(),
+      this.destroyKeyObjects,
+      (detail) => {
+        const caller = SYSTEM_CALLER();
+        this.journal(caller)(detail);
+        callers.set(detail.keyId, caller);
+      },
+      (keyId, err) => {
+        const caller = callers.get(keyId);
+        if (caller) this.systemLine(caller, 'DeleteKey', keyId, toKmsError(err).name);
+      },
+    );
     for (const keyId of deleted)
       this.systemLine(callers.get(keyId) ?? SYSTEM_CALLER(), 'DeleteKey', keyId);
     return deleted;

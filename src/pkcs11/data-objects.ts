@@ -21,11 +21,7 @@ export function decodeHandle(login: number, text: string): Buffer {
   return Buffer.from(text.slice(colon + 1), 'hex');
 }
 
-/** The object is not there for us: destroyed, or its handle is from an earlier login. */
-const gone = (err: unknown): boolean => {
-  const ckr = describeFailure(err, '').ckr;
-  return ckr === 'CKR_OBJECT_HANDLE_INVALID' || ckr === 'QKMS_STALE_HANDLE';
-};
+const ckrOf = (err: unknown): string => describeFailure(err, '').ckr;
 
 export function scanData(
   p11: pkcs11js.PKCS11,
@@ -57,7 +53,10 @@ export function readData(
         value: new Uint8Array(value?.value as Buffer),
       };
     } catch (err) {
-      if (gone(err)) return null; // Destroyed, here or by another process.
+      // Destroyed (here or by another process), or named by an earlier login's handle: either
+      // way not there for this login, which the caller answers by searching again.
+      const ckr = ckrOf(err);
+      if (ckr === 'CKR_OBJECT_HANDLE_INVALID' || ckr === 'QKMS_STALE_HANDLE') return null;
       throw err;
     }
   });
@@ -80,7 +79,7 @@ export function createData(
 
 /**
  * Destroys the objects in order; one already gone is skipped, not an error. A handle from an
- * earlier login is skipped too: its object, if it still exists, is found again by the next search.
+ * earlier login is an error: its object may still exist, and the caller must not count it gone.
  */
 export function destroyData(
   p11: pkcs11js.PKCS11,
@@ -92,7 +91,7 @@ export function destroyData(
     try {
       p11.C_DestroyObject(session, decodeHandle(login, text));
     } catch (err) {
-      if (!gone(err)) throw err;
+      if (ckrOf(err) !== 'CKR_OBJECT_HANDLE_INVALID') throw err;
     }
   }
 }

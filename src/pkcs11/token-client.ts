@@ -12,6 +12,7 @@ import type { MechanismSpec } from './mechanism-spec';
 import type { TokenApi, TokenMethod, TokenReply, TokenRequest } from './token-api';
 import { MessageBatch } from './message-batch';
 import { TokenError } from './token-error';
+import { CallTimedOut } from './call-timed-out';
 
 /** Closing drains calls in flight (each bounded by its own deadline) and finalises the module. */
 const CLOSE_DEADLINE_MS = 10_000;
@@ -51,6 +52,8 @@ type Promised<T> = T extends (...args: infer A) => Promise<infer R>
 export class TokenClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  /** Calls whose caller gave up, still watched so that CallTimedOut.settled can say when they end. */
+  private readonly late = new Map<number, (answered: boolean) => void>();
   private nextId = 1;
   private dead: Error | null = null;
   private readonly outbox: MessageBatch<TokenRequest>;
@@ -113,12 +116,7 @@ export class TokenClient {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         done('QKMS_DEADLINE_PASSED');
-        reject(
-          new KmsError(
-            'DependencyTimeoutException',
-            'The HSM did not answer in time. Retry later.',
-          ),
-        );
+        reject(new CallTimedOut(this.watchLate(id, deadlineMs)));
       }, deadlineMs);
       this.pending.set(id, {
         resolve: (value) => {
@@ -137,7 +135,24 @@ export class TokenClient {
     });
   }
 
+  /** Resolves once the token thread answers a call its caller gave up on (false: not in time). */
+  private watchLate(id: number, graceMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.late.delete(id);
+        resolve(false);
+      }, graceMs);
+      timer.unref();
+      this.late.set(id, (answered) => {
+        clearTimeout(timer);
+        this.late.delete(id);
+        resolve(answered);
+      });
+    });
+  }
+
   private settle(reply: TokenReply): void {
+    this.late.get(reply.id)?.(true);
     const pending = this.pending.get(reply.id);
     if (!pending) return; // Already timed out.
     this.pending.delete(reply.id);
@@ -148,6 +163,7 @@ export class TokenClient {
 
   private failAll(err: Error): void {
     this.dead = err;
+    for (const answered of [...this.late.values()]) answered(false);
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(new KmsError('KeyUnavailableException', 'The HSM connection is down.', err));

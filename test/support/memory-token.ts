@@ -22,6 +22,11 @@ export interface MemoryToken {
   readonly calls: Map<TokenMethod, number>;
   /** Makes the next call of `method` fail with `ckr` (once, or `times` times). */
   failNext(method: TokenMethod, ckr: string, times?: number): void;
+  /**
+   * Makes the next call of `method` do its work and then fail with `error`, as a call does
+   * whose answer is lost (a late reply, a device error after the commit).
+   */
+  failAfterWork(method: TokenMethod, error: Error): void;
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -43,6 +48,7 @@ export function memoryToken(): MemoryToken {
   const keys = new Map<string, KeyInfo>();
   const calls = new Map<TokenMethod, number>();
   const failures = new Map<TokenMethod, { ckr: string; times: number }>();
+  const afterWork = new Map<TokenMethod, Error>();
   let nextHandle = 1;
 
   /** Counts the call, waits a tick, and fails it if a failure is queued. */
@@ -54,6 +60,14 @@ export function memoryToken(): MemoryToken {
       if (--failure.times <= 0) failures.delete(method);
       throw new Error(`${failure.ckr}: injected`);
     }
+  }
+
+  /** Throws the queued after-work failure of `method`, if any. */
+  function leave(method: TokenMethod): void {
+    const error = afterWork.get(method);
+    if (!error) return;
+    afterWork.delete(method);
+    throw error;
   }
 
   const keyFor = (locator: KeyLocator) =>
@@ -80,11 +94,13 @@ export function memoryToken(): MemoryToken {
       await enter('createData');
       const handle = `h${nextHandle++}`;
       data.set(handle, { application, label, value: new Uint8Array(value) });
+      leave('createData');
       return handle;
     },
     async destroyData(handles) {
       await enter('destroyData');
       for (const handle of handles) data.delete(handle);
+      leave('destroyData');
     },
     async generateKeyPair(_generation, idHex, label) {
       await enter('generateKeyPair');
@@ -128,6 +144,9 @@ export function memoryToken(): MemoryToken {
     calls,
     failNext(method, ckr, times = 1) {
       failures.set(method, { ckr, times });
+    },
+    failAfterWork(method, error) {
+      afterWork.set(method, error);
     },
   };
 }

@@ -49,7 +49,10 @@ export interface MetadataStore {
   beginCreation(keyId: string): Promise<CreationIntent>;
   /** Records the generated key: `change` must be a createKey for the intent's key. */
   commitCreation(intent: CreationIntent, change: MetadataChange): Promise<ChangeDetail>;
-  /** Forgets an intent whose key objects are gone (generation failed, or cleaned up). */
+  /**
+   * Forgets an intent whose key objects are gone (generation failed, or cleaned up), with any
+   * alias record a failed commit wrote; if that fails, reconcile() finishes it later.
+   */
   abandonCreation(intent: CreationIntent): Promise<void>;
   /**
    * Repairs what crashed processes left: creations whose process died before committing are
@@ -66,6 +69,8 @@ export interface MetadataStore {
     now: number,
     destroyKeyObjects: (locator: KeyLocator) => Promise<void>,
     journal: Journal,
+    /** A key that could not be deleted (retried later, with backoff); the others go on. */
+    failed?: (keyId: string, err: unknown) => void,
   ): Promise<string[]>;
   /** Key ids with a creation in progress anywhere (so orphan listings can leave them alone). */
   creationsInProgress(): Promise<Set<string>>;

@@ -60,7 +60,10 @@ export function ownerMayBeAlive(owner: IntentOwner, since: number, now: number):
     return live.has(owner.instance);
   const started = startTime(owner.pid);
   if (started === null) return false;
-  return started === '' || owner.started === '' || started === owner.started;
+  // Where /proc cannot tell (ProtectProc=invisible hides another user's processes), a living
+  // pid may be a reused one: trust it only as long as any key generation could take.
+  if (started === '' || owner.started === '') return now - since < REMOTE_GRACE_SECONDS;
+  return started === owner.started;
 }
 
 export const describeOwner = (owner: IntentOwner): string => `${owner.host} pid ${owner.pid}`;

@@ -24,6 +24,8 @@ interface Known {
 
 type Versioned = { readonly revision: number };
 
+const latin1 = (value: Uint8Array): string => Buffer.from(value).toString('latin1');
+
 const newer = (a: Known & { object: Versioned }, b: Known & { object: Versioned }): boolean =>
   a.object.revision > b.object.revision ||
   (a.object.revision === b.object.revision && a.tieBreak > b.tieBreak);
@@ -75,14 +77,25 @@ export class RecordSet {
     return { value: best, handles };
   }
 
-  /** The newest revision stored under `label` (0 when there is none). */
-  revisionOf(label: string): number {
-    let revision = 0;
-    for (const handle of this.handlesOf(label)) {
-      const object = this.known.get(handle)?.object;
-      if (object && 'revision' in object) revision = Math.max(revision, object.revision);
-    }
-    return revision;
+  /** The highest revision of any record the set knows (a change is numbered above it). */
+  maxRevision(): number {
+    let max = 0;
+    for (const { object } of this.known.values())
+      if ('revision' in object && object.revision > max) max = object.revision;
+    return max;
+  }
+
+  knows(handle: string): boolean {
+    return this.known.has(handle);
+  }
+
+  /**
+   * Whether `object`, read by a handle the set knows, is still the object the set knows by it:
+   * a token may give a destroyed object's handle to a new one.
+   */
+  matches(object: DataObject): boolean {
+    const known = this.known.get(object.handle);
+    return known !== undefined && known.label === object.label && known.tieBreak === latin1(object.value);
   }
 
   add(object: DataObject): void {
@@ -93,7 +106,7 @@ export class RecordSet {
     this.known.set(object.handle, {
       label: object.label,
       object: decodeObject(object.label, object.value),
-      tieBreak: Buffer.from(object.value).toString('latin1'),
+      tieBreak: latin1(object.value),
     });
   }
 

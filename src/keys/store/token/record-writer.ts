@@ -1,10 +1,13 @@
 // Writes records to the token the way readers in other processes can rely on. Only ever called
-// with the host lock held. A change is bracketed by two generation records, the first marked
-// "writing": a reader that sees "writing" knows a change is under way (or that its writer
-// died, when nobody holds the lock) and looks again, so it never settles on half a change.
-// Each record is replaced by creating the new revision before destroying the old one; once the
-// new object exists the change is durable, so a failure to destroy the old one is not a
-// failure of the change (the leftover is removed by the next write of that record).
+// with the host lock held. A change gets a number, one above every generation and revision the
+// store holds, and is bracketed by two generation records, the first marked "writing": a reader
+// that sees "writing" knows a change is under way (or that its writer died, when nobody holds
+// the lock) and looks again, so it never settles on half a change. Every record the change
+// writes carries the change's number as its revision, so two changes never write the same
+// revision of a record, even when one of them failed in a way its writer could not see.
+// A record is replaced by creating the new revision before destroying the old one; once the new
+// object exists the change is durable, so a failure to destroy the old one is not a failure of
+// the change (the leftover is removed by a later write).
 
 import { hostname } from 'node:os';
 import type { TokenApi } from '../../../pkcs11/token-api';
@@ -31,46 +34,37 @@ export class RecordWriter {
   ) {}
 
   /** Runs `writes` (and destroys `alsoDestroy`) as one announced change; returns its generation. */
-  async write(
-    writes: readonly RecordWrite[],
-    alsoDestroy: readonly string[] = [],
-  ): Promise<number> {
-    await this.generation(true);
+  async write(writes: readonly RecordWrite[], alsoDestroy: readonly string[] = []): Promise<number> {
+    const change = Math.max(this.records.generation().value?.generation ?? 0, this.records.maxRevision()) + 1;
+    await this.generation(change, true);
     try {
-      for (const w of writes) await this.one(w);
+      for (const w of writes) await this.one(w, change);
       await this.destroy(alsoDestroy);
     } finally {
       // Even after a failure: readers must not wait for a writer that has given up. If this
       // write fails too, the mark stays "writing" with the lock free, which readers take as an
       // abandoned change (they look again) and maintenance closes; the change itself is made.
-      await this.generation(false).catch(() => undefined);
+      await this.generation(change + 1, false).catch(() => undefined);
     }
-    return this.records.generation().value?.generation ?? 0;
+    return change + 1;
   }
 
   /** Closes a change its writer left half-announced (it died between the two generation writes). */
   async finish(): Promise<number> {
-    await this.generation(false);
-    return this.records.generation().value?.generation ?? 0;
+    return this.write([]);
   }
 
-  private async one(w: RecordWrite): Promise<void> {
+  private async one(w: RecordWrite, revision: number): Promise<void> {
     switch (w.kind) {
-      case 'putKey': {
-        const label = keyLabel(w.record.keyId);
-        const revision = this.nextRevision(label);
-        await this.replace(label, encodeKey(w.record, revision));
+      case 'putKey':
+        await this.replace(keyLabel(w.record.keyId), encodeKey(w.record, revision));
         return;
-      }
-      case 'putAlias': {
-        const label = aliasLabel(w.alias.name);
-        await this.replace(label, encodeAlias(w.alias.name, w.alias, this.nextRevision(label)));
+      case 'putAlias':
+        await this.replace(aliasLabel(w.alias.name), encodeAlias(w.alias.name, w.alias, revision));
         return;
-      }
       case 'removeAlias': {
         const label = aliasLabel(w.name);
-        if (w.tombstone)
-          await this.replace(label, encodeAlias(w.name, null, this.nextRevision(label)));
+        if (w.tombstone) await this.replace(label, encodeAlias(w.name, null, revision));
         else await this.remove(this.records.handlesOldestFirst(label));
         return;
       }
@@ -85,17 +79,12 @@ export class RecordWriter {
     }
   }
 
-  private nextRevision(label: string): number {
-    return this.records.revisionOf(label) + 1;
-  }
-
   /** Writes the new revision, then destroys every older object of the label. */
-  async replace(label: string, value: Uint8Array): Promise<string> {
+  private async replace(label: string, value: Uint8Array): Promise<void> {
     const older = this.records.handlesOf(label);
     const handle = await this.token.createData(METADATA_APPLICATION, label, value);
     this.records.add({ handle, label, value });
     await this.destroy(older);
-    return handle;
   }
 
   /**
@@ -107,13 +96,8 @@ export class RecordWriter {
     this.records.remove(handles);
   }
 
-  /** Forgets leftovers: after a re-login their handles name nothing. */
-  forgetLeftovers(): void {
-    this.leftovers = [];
-  }
-
-  /** Destroys objects, oldest knowledge first; failures are kept for the next write. */
-  async destroy(handles: readonly string[]): Promise<void> {
+  /** Destroys what a change leaves behind; failures are kept and retried with a later write. */
+  private async destroy(handles: readonly string[]): Promise<void> {
     const all = [...this.leftovers, ...handles];
     if (all.length === 0) return;
     try {
@@ -125,17 +109,15 @@ export class RecordWriter {
     }
   }
 
-  private async generation(writing: boolean): Promise<void> {
-    const current = this.records.generation().value;
+  /** Drops leftovers a search no longer found (gone, or named by an earlier login's handle). */
+  pruneLeftovers(): void {
+    this.leftovers = this.leftovers.filter((h) => this.records.knows(h));
+  }
+
+  private async generation(generation: number, writing: boolean): Promise<void> {
     await this.replace(
       GENERATION_LABEL,
-      encodeGeneration({
-        generation: (current?.generation ?? 0) + 1,
-        writing,
-        host: hostname(),
-        pid: process.pid,
-        time: this.now(),
-      }),
+      encodeGeneration({ generation, writing, host: hostname(), pid: process.pid, time: this.now() }),
     );
   }
 }

@@ -12,11 +12,15 @@ import type { KeyMetadataRecord } from '../../../../../src/keys/key-record';
 import type { MetadataChange } from '../../../../../src/keys/store/change-plan';
 import { NO_CONFIG_KEYS } from '../../../../../src/keys/store/metadata-view';
 import {
+  GENERATION_LABEL,
   METADATA_APPLICATION,
+  encodeGeneration,
   encodeIntent,
+  encodeKey,
   intentLabel,
   keyLabel,
 } from '../../../../../src/keys/store/token/records';
+import { CallTimedOut } from '../../../../../src/pkcs11/call-timed-out';
 import { HostLock } from '../../../../../src/keys/store/token/host-lock';
 import { TokenMetadataStore } from '../../../../../src/keys/store/token/token-store';
 import { memoryToken, type MemoryToken } from '../../../../support/memory-token';
@@ -264,4 +268,204 @@ it('converts first-layout records in place, keeping every key and alias', async 
   expect(s.state().aliases.get('alias/old')?.keyId).toBe(A);
   const labels = [...mem.data.values()].map((o) => o.label).sort();
   expect(labels).toEqual(['qkms-alias/old', 'qkms-generation', keyLabel(A)]);
+});
+
+describe('writes whose outcome the token did not report', () => {
+  const lateTimeout = () => new CallTimedOut(Promise.resolve(true));
+
+  it('answers a change as made when its write landed though the call failed', async () => {
+    const s = store();
+    await s.open();
+    await s.apply(createKey(A));
+    // The second createData of the change is the record itself (the first is the "writing" mark).
+    const createData = mem.token.createData;
+    let n = 0;
+    mem.token.createData = async (...args) => {
+      if (++n === 2) mem.failAfterWork('createData', lateTimeout());
+      return createData(...args);
+    };
+    expect(await s.apply(tag(A, 'x'))).toEqual({ operation: 'TagResource', keyId: A });
+    mem.token.createData = createData;
+    expect(s.state().keys.get(A)?.tags).toEqual([{ TagKey: 'x', TagValue: 'x' }]);
+  });
+
+  it('answers an error when the write did not land, and the next change is not confused by it', async () => {
+    const [writer, reader] = [store(), store()];
+    await writer.open();
+    await reader.open();
+    await writer.apply(createKey(A));
+    mem.failNext('createData', 'CKR_DEVICE_ERROR');
+    await expect(writer.apply(tag(A, 'lost'))).rejects.toThrow('CKR_DEVICE_ERROR');
+    await writer.apply(tag(A, 'kept'));
+    await reader.refresh();
+    for (const s of [writer, reader])
+      expect(
+        s
+          .state()
+          .keys.get(A)
+          ?.tags.map((t) => t.TagKey),
+      ).toEqual(['kept']);
+  });
+
+  it('when it cannot tell, searches before its next change, whose revision is a new one', async () => {
+    const [writer, reader] = [store(), store()];
+    await writer.open();
+    await reader.open();
+    await writer.apply(createKey(A));
+    // The record write lands but its answer is lost, and reading the token back fails too.
+    const createData = mem.token.createData;
+    let n = 0;
+    mem.token.createData = async (...args) => {
+      const handle = await createData(...args);
+      if (++n === 2) {
+        mem.failNext('scanData', 'CKR_DEVICE_ERROR');
+        throw new Error('CKR_DEVICE_ERROR: answer lost');
+      }
+      return handle;
+    };
+    await expect(writer.apply(tag(A, 'unknown'))).rejects.toThrow('CKR_DEVICE_ERROR');
+    mem.token.createData = createData;
+    await writer.apply(tag(A, 'acknowledged'));
+    await reader.refresh();
+    // The acknowledged change was planned on the record the lost write left, and wins over it.
+    for (const s of [writer, reader])
+      expect(
+        s
+          .state()
+          .keys.get(A)
+          ?.tags.map((t) => t.TagKey),
+      ).toEqual(['unknown', 'acknowledged']);
+    expect(objectsLabelled(keyLabel(A))).toBe(1);
+  });
+});
+
+it('converts first-layout records only as they are once it holds the lock', async () => {
+  await mem.token.createData(
+    METADATA_APPLICATION,
+    `qkms-key/${A}/2.00000000`,
+    Buffer.from(JSON.stringify({ format: 1, ...record(A), aliases: [] })),
+  );
+  const other = HostLock.open(dir, DESCRIPTION);
+  await other.acquire(1000);
+  const s = store();
+  const opening = s.open();
+  await new Promise((r) => setTimeout(r, 50)); // It has read the old layout and waits.
+  // Meanwhile another process converts it and tags the key.
+  for (const [handle, o] of [...mem.data])
+    if (o.label.startsWith('qkms-key/')) mem.data.delete(handle);
+  await mem.token.createData(
+    METADATA_APPLICATION,
+    keyLabel(A),
+    encodeKey({ ...record(A), tags: [{ TagKey: 't', TagValue: 'v' }] }, 9),
+  );
+  await mem.token.createData(
+    METADATA_APPLICATION,
+    GENERATION_LABEL,
+    encodeGeneration({ generation: 10, writing: false, host: 'h', pid: 1, time: 1 }),
+  );
+  other.release();
+  other.close();
+  await opening;
+  expect(s.state().keys.get(A)?.tags).toEqual([{ TagKey: 't', TagValue: 'v' }]);
+  expect(objectsLabelled(keyLabel(A))).toBe(1);
+});
+
+it('notices a generation object replaced under a handle it knew (tokens may reuse handles)', async () => {
+  const [writer, reader] = [store(), store()];
+  await writer.open();
+  await writer.apply(createKey(A));
+  await reader.open();
+  // As if the token gave the old generation object's handle to a new one.
+  const [genHandle] = [...mem.data].find(([, o]) => o.label === GENERATION_LABEL) ?? [];
+  const other = encodeGeneration({ generation: 99, writing: false, host: 'h', pid: 1, time: 1 });
+  mem.data.set(genHandle as string, {
+    application: METADATA_APPLICATION,
+    label: GENERATION_LABEL,
+    value: other,
+  });
+  mem.calls.clear();
+  await reader.refresh();
+  expect(mem.calls.get('scanData')).toBe(1);
+});
+
+it('keeps sweeping the other keys when one cannot be deleted, and tries that one later', async () => {
+  const s = store();
+  await s.open();
+  for (const id of [A, B]) {
+    await s.apply(createKey(id));
+    await s.apply({
+      kind: 'updateKey',
+      operation: 'ScheduleKeyDeletion',
+      keyId: id,
+      edit: (r) => ({ ...r, state: 'PendingDeletion', deletionDate: 100 }),
+    });
+  }
+  const failed: string[] = [];
+  const destroy = async (locator: { idHex?: string }) => {
+    if (locator.idHex === A.replace(/-/g, '')) throw new Error('CKR_ACTION_PROHIBITED');
+  };
+  expect(
+    await s.sweep(
+      100,
+      destroy,
+      () => undefined,
+      (id) => failed.push(id),
+    ),
+  ).toEqual([B]);
+  expect(failed).toEqual([A]);
+  // Backed off: not tried again at once.
+  expect(
+    await s.sweep(
+      100,
+      destroy,
+      () => undefined,
+      (id) => failed.push(id),
+    ),
+  ).toEqual([]);
+  expect(failed).toEqual([A]);
+  expect(s.state().keys.get(A)?.state).toBe('PendingDeletion');
+});
+
+it('removes the alias records of a creation that failed to commit, with its intent', async () => {
+  const s = store();
+  await s.open();
+  const intent = await s.beginCreation(A);
+  // The commit writes the alias, then fails on the key record.
+  const createData = mem.token.createData;
+  let n = 0;
+  mem.token.createData = async (...args) => {
+    if (++n === 3) throw new Error('CKR_DEVICE_MEMORY: full');
+    return createData(...args);
+  };
+  await expect(s.commitCreation(intent, createKey(A, ['alias/half']))).rejects.toThrow(
+    'CKR_DEVICE_MEMORY',
+  );
+  mem.token.createData = createData;
+  expect(objectsLabelled('qkms-alias/half')).toBe(1);
+  await s.abandonCreation(intent);
+  expect(objectsLabelled('qkms-alias/half') + objectsLabelled(intentLabel(A))).toBe(0);
+});
+
+it('numbers each change above every revision and generation it knows, and writes its records with that number', async () => {
+  // A record left at a high revision (an earlier layout, or a write whose answer was lost).
+  await mem.token.createData(METADATA_APPLICATION, keyLabel(A), encodeKey(record(A), 41));
+  const s = store();
+  await s.open();
+  await s.apply(tag(A, 'x'));
+  await s.apply(createKey(B, ['alias/b']));
+  const revisions = [...mem.data.values()]
+    .map((o) => JSON.parse(Buffer.from(o.value).toString()) as Record<string, unknown>)
+    .map((v) => [
+      v.revision ?? (v.generation as { generation: number }).generation,
+      v.record ? 'key' : v.alias ? 'alias' : 'generation',
+    ]);
+  // A's tag: change 42 (generations 42 writing, 43 idle); B with its alias: change 44.
+  expect(revisions.sort()).toEqual(
+    [
+      [42, 'key'],
+      [44, 'alias'],
+      [44, 'key'],
+      [45, 'generation'],
+    ].sort(),
+  );
 });
