@@ -18,6 +18,7 @@ import {
   KMSInvalidMacException,
   KMSInvalidStateException,
   ListAliasesCommand,
+  ListKeysCommand,
   ListResourceTagsCommand,
   NotFoundException,
   ScheduleKeyDeletionCommand,
@@ -195,6 +196,27 @@ describe('CreateKey', () => {
       ),
     );
     expect(longKey).toBeInstanceOf(TagException);
+  });
+
+  it('holds CreateKey to the same 50-tag limit, creating nothing when it refuses', async () => {
+    const before = (await t.kms.send(new ListKeysCommand({ Limit: 1000 }))).Keys?.length;
+    const tags = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
+    const refused = await failure(
+      t.kms.send(
+        new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Tags: tags(51) }),
+      ),
+    );
+    expect(refused).toBeInstanceOf(TagException);
+    expect(refused.message).toBe('A key can have at most 50 tags.');
+    expect((await t.kms.send(new ListKeysCommand({ Limit: 1000 }))).Keys?.length).toBe(before);
+    const created = await t.kms.send(
+      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Tags: tags(50) }),
+    );
+    const listed = await t.kms.send(
+      new ListResourceTagsCommand({ KeyId: created.KeyMetadata?.KeyId }),
+    );
+    expect(listed.Tags).toHaveLength(50);
   });
 });
 
