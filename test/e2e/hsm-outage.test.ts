@@ -8,7 +8,14 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import {
+  GetPublicKeyCommand,
+  KMSClient,
+  ListResourceTagsCommand,
+  SignCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
 import { daemonKms, freePort, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
@@ -165,6 +172,16 @@ it('fails fast with retryable errors while the HSM is gone and heals when it ret
   const metrics = await (await fetch(`${metricsUrl}/metrics`)).text();
   const reconnects = /^qkms_hsm_reconnects_total (\d+)$/m.exec(metrics);
   expect(Number(reconnects?.[1])).toBeGreaterThanOrEqual(1);
+
+  // Key metadata after the reconnect: the object handles this process knew are from the old
+  // login; a change must still land exactly once and be read back.
+  const key = demoAlias('ECC_NIST_P256');
+  const tag = { TagKey: `after-outage-${Date.now()}`, TagValue: 'kept' };
+  await kms.send(new TagResourceCommand({ KeyId: key, Tags: [tag] }));
+  await kms.send(new UntagResourceCommand({ KeyId: key, TagKeys: [tag.TagKey] }));
+  await kms.send(new TagResourceCommand({ KeyId: key, Tags: [tag] }));
+  const { Tags } = await kms.send(new ListResourceTagsCommand({ KeyId: key }));
+  expect(Tags?.filter((t) => t.TagKey === tag.TagKey)).toEqual([tag]);
 }, 120_000);
 
 it('times out at the deadline while the HSM hangs, stays observable, and serves after it resumes', async () => {
