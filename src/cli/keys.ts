@@ -246,11 +246,15 @@ async function importKey(
 
 /** Lists (and with --remove destroys) key objects QKMS made that no record names. */
 async function orphans(ctx: OperationContext, keys: OpenedKeys, remove: boolean): Promise<number> {
-  const found = await findOrphans(ctx.token, keys.metadata, keys.config);
+  const { orphans: found, unlabelled } = await findOrphans(ctx.token, keys.metadata, keys.config);
   for (const orphan of found) {
     if (remove) await ctx.token.destroyKey({ idHex: keyIdBytesHex(orphan.keyId) });
     console.log([orphan.keyId, orphan.objects.join(','), remove ? 'removed' : 'orphan'].join('\t'));
   }
   if (found.length === 0) console.error('no orphan key objects');
+  if (unlabelled > 0)
+    console.error(
+      `note: ${unlabelled} key object(s) have neither CKA_ID nor CKA_LABEL; SoftHSM leaves such objects when killed inside key generation. They cannot be attributed, so QKMS leaves them alone (pkcs11-tool --list-objects shows them).`,
+    );
   return 0;
 }

@@ -18,11 +18,21 @@ export interface Orphan {
   readonly objects: readonly KeyObjectInfo['kind'][];
 }
 
+export interface OrphanReport {
+  readonly orphans: Orphan[];
+  /**
+   * Key objects with neither CKA_ID nor CKA_LABEL: SoftHSM leaves such an object when killed
+   * inside C_GenerateKey (it writes the object, then its template). Nobody can tell whose they
+   * are, so they are only counted.
+   */
+  readonly unlabelled: number;
+}
+
 export async function findOrphans(
   token: TokenApi,
   metadata: MetadataStore,
   config: ConfigKeys,
-): Promise<Orphan[]> {
+): Promise<OrphanReport> {
   const objects = await token.listKeyObjects();
   const inProgress = await metadata.creationsInProgress();
   const view = new MetadataView(metadata.state(), config);
@@ -40,5 +50,8 @@ export async function findOrphans(
     if (claimedIds.has(object.idHex) || claimedLabels.has(object.label)) continue;
     orphans.set(object.label, [...(orphans.get(object.label) ?? []), object.kind]);
   }
-  return [...orphans].map(([keyId, kinds]) => ({ keyId, objects: kinds.sort() }));
+  return {
+    orphans: [...orphans].map(([keyId, kinds]) => ({ keyId, objects: kinds.sort() })),
+    unlabelled: objects.filter((o) => o.idHex === '' && o.label === '').length,
+  };
 }
