@@ -23,62 +23,40 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const require = createRequire(import.meta.url);
 const pkcs11js = require('pkcs11js');
 const records = require(join(ROOT, 'dist/keys/store/token/records.js'));
+// QKMS's own object templates, so the token holds exactly what QKMS would have made.
+const { dataObjectTemplate, secretKeyTemplate } = require(join(ROOT, 'dist/pkcs11/templates.js'));
+const { CKM, CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKU_USER } = require(
+  join(ROOT, 'dist/pkcs11/constants.js'),
+);
 const SPY = '/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so';
 const counts = (process.env.BENCH_SCALE_KEYS ?? '100,1000,10000').split(',').map(Number);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const log = (msg) => process.stderr.write(`scale: ${msg}\n`);
-const CKA = {
-  CLASS: 0,
-  TOKEN: 1,
-  PRIVATE: 2,
-  LABEL: 3,
-  APPLICATION: 0x10,
-  VALUE: 0x11,
-  KEY_TYPE: 0x100,
-  ID: 0x102,
-  SENSITIVE: 0x103,
-  SIGN: 0x108,
-  VERIFY: 0x10a,
-  VALUE_LEN: 0x161,
-  EXTRACTABLE: 0x162,
-};
 
 /** Fills the token: `n` HMAC_256 keys, each with its record; every tenth with an alias. */
 function fill(token, n) {
   const p11 = new pkcs11js.PKCS11();
   p11.load(SOFTHSM_MODULE);
-  p11.C_Initialize({ flags: 2 });
+  p11.C_Initialize({ flags: CKF_OS_LOCKING_OK });
   try {
     const slot = p11
       .C_GetSlotList(true)
       .find((s) => p11.C_GetTokenInfo(s).label.trim() === TOKEN_LABEL);
-    const session = p11.C_OpenSession(slot, 6);
-    p11.C_Login(session, 1, token.pin());
+    const session = p11.C_OpenSession(slot, CKF_RW_SESSION | CKF_SERIAL_SESSION);
+    p11.C_Login(session, CKU_USER, token.pin());
     const data = (label, value) =>
-      p11.C_CreateObject(session, [
-        { type: CKA.CLASS, value: 0 },
-        { type: CKA.APPLICATION, value: 'qkms' },
-        { type: CKA.LABEL, value: label },
-        { type: CKA.TOKEN, value: true },
-        { type: CKA.PRIVATE, value: true },
-        { type: CKA.VALUE, value: Buffer.from(value) },
-      ]);
+      p11.C_CreateObject(
+        session,
+        dataObjectTemplate(records.METADATA_APPLICATION, label, Buffer.from(value)),
+      );
     for (let i = 0; i < n; i++) {
       const keyId = randomUUID();
       const idHex = keyId.replace(/-/g, '');
-      p11.C_GenerateKey(session, { mechanism: 0x350 }, [
-        { type: CKA.CLASS, value: 4 },
-        { type: CKA.KEY_TYPE, value: 0x10 },
-        { type: CKA.TOKEN, value: true },
-        { type: CKA.PRIVATE, value: true },
-        { type: CKA.SENSITIVE, value: true },
-        { type: CKA.EXTRACTABLE, value: false },
-        { type: CKA.SIGN, value: true },
-        { type: CKA.VERIFY, value: true },
-        { type: CKA.VALUE_LEN, value: 32 },
-        { type: CKA.ID, value: Buffer.from(idHex, 'hex') },
-        { type: CKA.LABEL, value: keyId },
-      ]);
+      p11.C_GenerateKey(
+        session,
+        { mechanism: CKM.GENERIC_SECRET_KEY_GEN },
+        secretKeyTemplate(32, Buffer.from(idHex, 'hex'), keyId, true),
+      );
       const record = {
         keyId,
         keySpec: 'HMAC_256',

@@ -98,16 +98,7 @@ export class History {
     request: () => Promise<T>,
     resultOf?: (value: T) => string | undefined,
   ): Promise<{ entry: HistoryEntry; value?: T }> {
-    const entry: HistoryEntry = {
-      seq: this.entries.length + 1,
-      client,
-      op,
-      args,
-      start: this.now(),
-      end: Infinity,
-      outcome: 'pending',
-    };
-    this.entries.push(entry);
+    const entry = this.begin(client, op, args);
     try {
       const value = await request();
       entry.end = this.now();
@@ -124,13 +115,8 @@ export class History {
     }
   }
 
-  /** Records a step whose outcome the caller decides (e.g. a `qkms keys` command). */
-  async recordCustom(
-    client: string,
-    op: string,
-    args: Record<string, string>,
-    run: () => Promise<{ outcome: Outcome; error?: string; result?: string }>,
-  ): Promise<HistoryEntry> {
+  /** A new entry, pending from now. */
+  private begin(client: string, op: string, args: Record<string, string>): HistoryEntry {
     const entry: HistoryEntry = {
       seq: this.entries.length + 1,
       client,
@@ -141,6 +127,17 @@ export class History {
       outcome: 'pending',
     };
     this.entries.push(entry);
+    return entry;
+  }
+
+  /** Records a step whose outcome the caller decides (e.g. a `qkms keys` command). */
+  async recordCustom(
+    client: string,
+    op: string,
+    args: Record<string, string>,
+    run: () => Promise<{ outcome: Outcome; error?: string; result?: string }>,
+  ): Promise<HistoryEntry> {
+    const entry = this.begin(client, op, args);
     const done = await run();
     entry.end = this.now();
     entry.outcome = done.outcome;

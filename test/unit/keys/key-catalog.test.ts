@@ -7,29 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KmsError } from '../../../src/errors/kms-error';
 import { KeyCatalog } from '../../../src/keys/key-catalog';
-import type { KeyMetadataRecord } from '../../../src/keys/key-record';
 import type { ConfigKeys } from '../../../src/keys/store/metadata-view';
 import { TokenMetadataStore } from '../../../src/keys/store/token/token-store';
 import { memoryToken, type MemoryToken } from '../../support/memory-token';
+import { SCOPE, ARN_PREFIX as ARN, keyRecord as record } from '../../support/key-records';
 
-const SCOPE = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
-const ARN = 'arn:aws:kms:us-east-1:111122223333';
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const ADOPTED = '00000000-0000-4000-8000-00000000000d';
 
-const record = (keyId: string, extra: Partial<KeyMetadataRecord> = {}): KeyMetadataRecord => ({
-  keyId,
-  keySpec: 'ECC_NIST_P256',
-  keyUsage: 'SIGN_VERIFY',
-  description: '',
-  state: 'Enabled',
-  creationDate: 1,
-  origin: 'AWS_KMS',
-  tags: [],
-  locator: { idHex: keyId.replace(/-/g, '') },
-  ...extra,
-});
 const CONFIG: ConfigKeys = {
   keys: new Map([
     [ADOPTED, record(ADOPTED, { origin: 'EXTERNAL', locator: { label: 'hsm-made' } })],

@@ -5,26 +5,13 @@ import { KmsError } from '../../../../src/errors/kms-error';
 import type { AliasRecord, KeyMetadataRecord } from '../../../../src/keys/key-record';
 import { planChange, type MetadataChange } from '../../../../src/keys/store/change-plan';
 import { MetadataView, type ConfigKeys } from '../../../../src/keys/store/metadata-view';
+import { SCOPE, ARN_PREFIX as ARN, keyRecord as key } from '../../../support/key-records';
 
-const SCOPE = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
-const ARN = 'arn:aws:kms:us-east-1:111122223333';
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const HMAC = '00000000-0000-4000-8000-00000000000c';
 const ADOPTED = '00000000-0000-4000-8000-00000000000d';
 
-const key = (keyId: string, extra: Partial<KeyMetadataRecord> = {}): KeyMetadataRecord => ({
-  keyId,
-  keySpec: 'ECC_NIST_P256',
-  keyUsage: 'SIGN_VERIFY',
-  description: '',
-  state: 'Enabled',
-  creationDate: 1,
-  origin: 'AWS_KMS',
-  tags: [],
-  locator: { idHex: keyId.replace(/-/g, '') },
-  ...extra,
-});
 const alias = (name: string, keyId: string): AliasRecord => ({
   name,
   keyId,

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KmsError } from '../../../../../src/errors/kms-error';
-import type { KeyMetadataRecord } from '../../../../../src/keys/key-record';
 import type { MetadataChange } from '../../../../../src/keys/store/change-plan';
 import { NO_CONFIG_KEYS } from '../../../../../src/keys/store/metadata-view';
 import {
@@ -24,24 +23,11 @@ import { CallTimedOut } from '../../../../../src/pkcs11/call-timed-out';
 import { HostLock } from '../../../../../src/keys/store/token/host-lock';
 import { TokenMetadataStore } from '../../../../../src/keys/store/token/token-store';
 import { memoryToken, type MemoryToken } from '../../../../support/memory-token';
+import { SCOPE, keyRecord as record } from '../../../../support/key-records';
 
-const SCOPE = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
 const DESCRIPTION = { label: 't', manufacturer: 'm', model: 'x', serial: '1', mechanisms: [] };
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
-
-const record = (keyId: string, extra: Partial<KeyMetadataRecord> = {}): KeyMetadataRecord => ({
-  keyId,
-  keySpec: 'ECC_NIST_P256',
-  keyUsage: 'SIGN_VERIFY',
-  description: '',
-  state: 'Enabled',
-  creationDate: 1,
-  origin: 'AWS_KMS',
-  tags: [],
-  locator: { idHex: keyId.replace(/-/g, '') },
-  ...extra,
-});
 
 let dir: string;
 let mem: MemoryToken;
