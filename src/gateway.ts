@@ -108,6 +108,8 @@ export interface GatewayOptions {
   readonly corruptSignaturesForTests?: boolean;
   /** Access keys for SigV4; required when auth.mode is sigv4. */
   readonly credentials?: CredentialStore | null;
+  /** The metadata database's password (metadata.store postgres). */
+  readonly postgresPassword?: Secret | null;
   /**
    * Whether this process runs the operations listener; a cluster worker does not (the primary
    * runs it and asks the workers).
@@ -155,7 +157,12 @@ export async function startGateway(
   // Not ready before the start-up self-test (the capability probe signs and verifies with every
   // algorithm) has passed, the keys are loaded and the API listens.
   let started = false;
-  const ready = async () => started && !closing && (await quickStats()).loggedIn;
+  // The metadata store counts too: a replica that lost its database is not ready.
+  const ready = async () =>
+    started &&
+    !closing &&
+    (keys?.metadata.health().ready ?? false) &&
+    (await quickStats()).loggedIn;
   const health = createHealthServer({
     metrics: expose(metrics.registry),
     ready,
@@ -174,7 +181,16 @@ export async function startGateway(
     );
     const capabilities = await probeCapabilities(token, description.mechanisms);
     const audit = AuditTrail.open(config.audit?.file);
-    keys = await openKeys({ token, description, config, log, audit, now: options.now, poll: true });
+    keys = await openKeys({
+      token,
+      description,
+      config,
+      log,
+      audit,
+      now: options.now,
+      poll: true,
+      postgresPassword: options.postgresPassword ?? null,
+    });
     const { catalog, store } = keys;
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = authenticatorFor(config, options.credentials ?? null);

@@ -57,7 +57,10 @@ const ANY_CAPABILITY: Capabilities = {
 const print = (value: unknown): void =>
   console.log(JSON.stringify(JSON.parse(serializeOutput(value)), null, 2));
 
-export async function runKeys({ config, pin }: LoadedConfig, args: KeysArgs): Promise<number> {
+export async function runKeys(
+  { config, pin, postgresPassword }: LoadedConfig,
+  args: KeysArgs,
+): Promise<number> {
   const [sub, ...rest] = args.positionals;
   const { client, token, description } = await openToken(config, pin);
   // Changes are audited like the API's when there is an audit file; never onto stdout here.
@@ -72,6 +75,7 @@ export async function runKeys({ config, pin }: LoadedConfig, args: KeysArgs): Pr
       audit,
       now: undefined,
       poll: false,
+      postgresPassword,
     });
     const needsProbe = sub === 'create' || sub === 'describe';
     const capabilities = needsProbe

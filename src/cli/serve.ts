@@ -58,9 +58,9 @@ export async function startConfigured(
   log: Logger,
   extra: GatewayOptions = {},
 ): Promise<Gateway> {
-  const { config, pin, credentials } = loaded;
+  const { config, pin, credentials, postgresPassword } = loaded;
   if (config.auth.mode === 'none') assertLoopbackWithoutAuth(config.listen.host);
-  const gateway = await startGateway(config, pin, log, { ...extra, credentials });
+  const gateway = await startGateway(config, pin, log, { ...extra, credentials, postgresPassword });
   reloadOnSighup(signals, credentials, log);
   if (config.auth.mode === 'none') {
     log.warn(

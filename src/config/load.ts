@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 export interface LoadedConfig {
   readonly config: QkmsConfig;
   readonly pin: Secret;
+  /** The metadata database's password, when metadata.store is postgres and one is configured. */
+  readonly postgresPassword: Secret | null;
   /** Present when auth.mode is sigv4. */
   readonly credentials: CredentialStore | null;
 }
@@ -191,6 +193,43 @@ function readPin(env: NodeJS.ProcessEnv, pinFile: string | undefined, problems: 
   return new Secret('');
 }
 
+/** The PostgreSQL settings make sense together; returns the password, if any. */
+function checkPostgres(config: QkmsConfig, env: NodeJS.ProcessEnv, problems: string[]): Secret | null {
+  const pg = config.metadata.postgres;
+  if (!pg.url) {
+    problems.push('metadata.store is postgres but metadata.postgres.url is not set');
+    return null;
+  }
+  let url: URL | null = null;
+  try {
+    url = new URL(pg.url);
+  } catch {
+    problems.push('metadata.postgres.url is not a URL like postgres://user@host:5432/database');
+  }
+  if (url && !['postgres:', 'postgresql:'].includes(url.protocol))
+    problems.push('metadata.postgres.url must start with postgres://');
+  // The config file is often a ConfigMap: a password in it would be readable by too many.
+  if (url?.password)
+    problems.push(
+      'metadata.postgres.url must not contain a password: use metadata.postgres.passwordFile or QKMS_METADATA_POSTGRES_PASSWORD',
+    );
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(pg.schema))
+    problems.push('metadata.postgres.schema must be a lower-case SQL identifier (letters, digits, _)');
+  const fromEnv = env.QKMS_METADATA_POSTGRES_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return new Secret(fromEnv);
+  if (!pg.passwordFile) return null;
+  try {
+    const password = readFileSync(pg.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '';
+    if (password === '') problems.push(`the password file ${pg.passwordFile} is empty`);
+    return new Secret(password);
+  } catch (err) {
+    problems.push(
+      `cannot read the database password file ${pg.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+    return null;
+  }
+}
+
 function readCredentials(
   env: NodeJS.ProcessEnv,
   file: string | undefined,
@@ -258,12 +297,14 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
   if (config.auth?.mode === 'mtls' && !tls.clientCaFile)
     problems.push('auth.mode mtls needs tls.clientCaFile');
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
+  const postgresPassword =
+    config.metadata?.store === 'postgres' ? checkPostgres(config, env, problems) : null;
   const credentials =
     config.auth?.mode === 'sigv4'
       ? readCredentials(env, config.auth.credentialsFile, problems)
       : null;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config: Object.freeze(config), pin, credentials };
+  return { config: Object.freeze(config), pin, postgresPassword, credentials };
 }
 
 export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {

@@ -204,6 +204,94 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       "How long a key change waits for the host's metadata lock (another process's change) before it fails with DependencyTimeoutException, which SDKs retry.",
   },
   {
+    path: 'metadata.store',
+    env: 'QKMS_METADATA_STORE',
+    type: 'enum',
+    default: 'token',
+    values: ['token', 'postgres'],
+    description:
+      'Where key metadata (state, description, tags, aliases) lives. token: CKO_DATA objects in the HSM itself, nothing extra to run, safe with one writing host. postgres: a PostgreSQL database (13 or later), for replicas on several hosts that all change keys (docs/deployment.md).',
+  },
+  {
+    path: 'metadata.postgres.url',
+    env: 'QKMS_METADATA_POSTGRES_URL',
+    type: 'string',
+    optional: true,
+    description:
+      'With metadata.store postgres: the database, as postgres://user@host:port/database. Put no password in it: it comes from metadata.postgres.passwordFile or QKMS_METADATA_POSTGRES_PASSWORD, and is never logged.',
+  },
+  {
+    path: 'metadata.postgres.passwordFile',
+    env: 'QKMS_METADATA_POSTGRES_PASSWORD_FILE',
+    type: 'string',
+    optional: true,
+    description:
+      "File holding the database user's password (first line), e.g. a mounted Secret. Alternatively QKMS_METADATA_POSTGRES_PASSWORD. Neither: no password is sent (certificate or peer authentication).",
+  },
+  {
+    path: 'metadata.postgres.tls',
+    env: 'QKMS_METADATA_POSTGRES_TLS',
+    type: 'enum',
+    default: 'verify-full',
+    values: ['verify-full', 'require', 'disable'],
+    description:
+      "TLS to the database. verify-full: encrypted, and the server's certificate must match its host name and chain to metadata.postgres.caFile (or the system's CAs). require: encrypted, certificate not checked. disable: plain TCP (loopback or a private network only).",
+  },
+  {
+    path: 'metadata.postgres.caFile',
+    env: 'QKMS_METADATA_POSTGRES_CA_FILE',
+    type: 'string',
+    optional: true,
+    description: 'PEM file of the CA(s) that issued the database server certificate (tls verify-full).',
+  },
+  {
+    path: 'metadata.postgres.schema',
+    env: 'QKMS_METADATA_POSTGRES_SCHEMA',
+    type: 'string',
+    default: 'qkms',
+    description:
+      'Schema holding QKMS tables; QKMS creates and migrates it itself. Deployments of different accounts or regions may share it: rows are kept apart by partition, account and region.',
+  },
+  {
+    path: 'metadata.postgres.poolSize',
+    env: 'QKMS_METADATA_POSTGRES_POOL_SIZE',
+    type: 'integer',
+    default: 4,
+    min: 2,
+    max: 100,
+    description:
+      'Database connections per process for changes and reads (one more is held for change notices). Workers each have their own.',
+  },
+  {
+    path: 'metadata.postgres.connectTimeoutMs',
+    env: 'QKMS_METADATA_POSTGRES_CONNECT_TIMEOUT_MS',
+    type: 'integer',
+    default: 2000,
+    min: 100,
+    max: 60000,
+    description:
+      'How long to wait for a database connection; past it a key change fails with DependencyTimeoutException (SDKs retry).',
+  },
+  {
+    path: 'metadata.postgres.statementTimeoutMs',
+    env: 'QKMS_METADATA_POSTGRES_STATEMENT_TIMEOUT_MS',
+    type: 'integer',
+    default: 5000,
+    min: 100,
+    max: 300000,
+    description: 'Longest a database statement may run before it is cancelled and the request fails.',
+  },
+  {
+    path: 'metadata.postgres.maxStaleSeconds',
+    env: 'QKMS_METADATA_POSTGRES_MAX_STALE_SECONDS',
+    type: 'integer',
+    default: 30,
+    min: 0,
+    max: 3600,
+    description:
+      'How long a process that lost the database keeps using keys with the metadata it last saw (a change made meanwhile elsewhere, such as DisableKey, is not seen). Past it, key uses answer KeyUnavailableException until the database is back. Readiness is false from the first moment the database is lost; key changes fail at once.',
+  },
+  {
     path: 'http.maxBodyBytes',
     env: 'QKMS_HTTP_MAX_BODY_BYTES',
     type: 'integer',
@@ -299,6 +387,18 @@ export interface AdoptedKeyConfig {
   readonly enabled: boolean;
 }
 
+export interface PostgresConfig {
+  readonly url?: string;
+  readonly passwordFile?: string;
+  readonly tls: 'verify-full' | 'require' | 'disable';
+  readonly caFile?: string;
+  readonly schema: string;
+  readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly maxStaleSeconds: number;
+}
+
 export interface QkmsConfig {
   readonly auth: { readonly mode: 'sigv4' | 'mtls' | 'none'; readonly credentialsFile?: string };
   readonly tls?: {
@@ -323,6 +423,8 @@ export interface QkmsConfig {
     readonly refreshSeconds: number;
     readonly lockDir?: string;
     readonly lockTimeoutMs: number;
+    readonly store: 'token' | 'postgres';
+    readonly postgres: PostgresConfig;
   };
   readonly metrics: { readonly host: string; readonly port: number };
   readonly http: {

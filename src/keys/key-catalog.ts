@@ -86,8 +86,18 @@ export class KeyCatalog {
     this.sortedAliases = null;
   }
 
+  /**
+   * Refuses to answer from metadata that may be too old: a store that lost its database past
+   * its staleness bound (metadata.postgres.maxStaleSeconds) makes keys unavailable.
+   */
+  private assertUsable(): void {
+    const unusable = this.store.health().unusable;
+    if (unusable) throw new KmsError('KeyUnavailableException', unusable);
+  }
+
   /** Finds a key by id, key ARN, alias or alias ARN; NotFoundException otherwise. */
   resolve(text: string): KeyEntry {
+    this.assertUsable();
     const ref = parseKeyReference(text, this.scope);
     switch (ref.kind) {
       case 'keyId': {
@@ -141,6 +151,7 @@ export class KeyCatalog {
 
   /** All keys, ordered by key id (the paging order of ListKeys). */
   keys(): readonly KeyEntry[] {
+    this.assertUsable();
     this.sortedKeys ??= [...this.entries.values()].sort((a, b) =>
       byCodeUnits(a.record.keyId, b.record.keyId),
     );
@@ -149,6 +160,7 @@ export class KeyCatalog {
 
   /** All aliases, ordered by name (the paging order of ListAliases). */
   aliases(): readonly AliasEntry[] {
+    this.assertUsable();
     this.sortedAliases ??= [...this.aliasIndex.values()].sort((a, b) =>
       byCodeUnits(a.name, b.name),
     );

@@ -13,7 +13,9 @@ import { KeyStore } from './key-store';
 import { Poller } from './poller';
 import type { MetadataStore } from './store/metadata-store';
 import type { ConfigKeys } from './store/metadata-view';
+import { PostgresMetadataStore } from './store/postgres/postgres-store';
 import { TokenMetadataStore } from './store/token/token-store';
+import type { Secret } from '../config/secret';
 
 export interface OpenedKeys {
   readonly catalog: KeyCatalog;
@@ -33,21 +35,33 @@ export async function openKeys(parts: {
   readonly now: (() => number) | undefined;
   /** Whether to keep checking for other processes' changes (a serving gateway does). */
   readonly poll: boolean;
+  /** The metadata database's password (metadata.store postgres). */
+  readonly postgresPassword: Secret | null;
 }): Promise<OpenedKeys> {
   const { token, config, log } = parts;
   const now = parts.now ?? (() => Math.floor(Date.now() / 1000));
   const loaded = await loadConfigKeys(token, config.keys);
-  const metadata = new TokenMetadataStore({
-    token,
-    description: parts.description,
+  const common = {
     config: loaded.config,
     scope: config.arn,
-    lockDir: config.metadata.lockDir ?? tmpdir(),
-    lockTimeoutMs: config.metadata.lockTimeoutMs,
     readOnly: config.pkcs11.readOnly,
     now,
-    warn: (message) => log.warn(message),
-  });
+    warn: (message: string) => log.warn(message),
+  };
+  const metadata: MetadataStore =
+    config.metadata.store === 'postgres'
+      ? new PostgresMetadataStore({
+          ...common,
+          settings: config.metadata.postgres,
+          password: parts.postgresPassword,
+        })
+      : new TokenMetadataStore({
+          ...common,
+          token,
+          description: parts.description,
+          lockDir: config.metadata.lockDir ?? tmpdir(),
+          lockTimeoutMs: config.metadata.lockTimeoutMs,
+        });
   const problems = [...loaded.problems, ...(await metadata.open())];
   problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
   const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn);

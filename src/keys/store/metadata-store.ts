@@ -37,6 +37,14 @@ export interface RolledBack {
   readonly owner: string;
 }
 
+/** Whether this process's view of the store may be used, and whether it is fully current. */
+export interface StoreHealth {
+  /** Connected and following changes (readiness). */
+  readonly ready: boolean;
+  /** Null while keys may be used; otherwise why not (they answer KeyUnavailableException). */
+  readonly unusable: string | null;
+}
+
 export interface MetadataStore {
   /** Reads the whole state once; returns problems worth a warning (not fatal). */
   open(): Promise<string[]>;
@@ -74,5 +82,6 @@ export interface MetadataStore {
   ): Promise<string[]>;
   /** Key ids with a creation in progress anywhere (so orphan listings can leave them alone). */
   creationsInProgress(): Promise<Set<string>>;
+  health(): StoreHealth;
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import type {
   Journal,
   MetadataStore,
   RolledBack,
+  StoreHealth,
 } from '../metadata-store';
 import type { MetadataState } from '../metadata-view';
 import { legacyConversion } from './legacy-conversion';
@@ -239,6 +240,11 @@ export class TokenMetadataStore implements MetadataStore {
         .map((i) => i.object.keyId)
         .filter((id) => !abandoned.has(id)),
     );
+  }
+
+  /** The token is the store: whatever the token thread says decides (readiness, errors). */
+  health(): StoreHealth {
+    return { ready: true, unusable: null };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,305 @@
+// The metadata store for replicas on several hosts: rows in PostgreSQL (13 or later). Every
+// change is one transaction that reads the rows it involves, plans the change against them
+// (change-plan.ts, the same rules as the token store) and writes; writers of every replica take
+// turns (pg-core.ts). A key creation is bracketed by an intent row naming its owner's session
+// lock; a replica whose session is gone has died, and reconcile() rolls its creation back. The
+// deletion sweeper runs on one replica at a time (a session advisory lock) and destroys a key's
+// objects in the transaction that removes its row, after reading that the window has passed.
+
+import type { PoolClient } from 'pg';
+import { KmsError } from '../../../errors/kms-error';
+import type { KeyLocator } from '../../../pkcs11/token-api';
+import { keyIdBytesHex } from '../../key-reference';
+import {
+  planChange,
+  type ChangeDetail,
+  type MetadataChange,
+  type RecordWrite,
+} from '../change-plan';
+import type {
+  ChangedNames,
+  CreationIntent,
+  Journal,
+  MetadataStore,
+  RolledBack,
+  StoreHealth,
+} from '../metadata-store';
+import { MetadataView, type MetadataState } from '../metadata-view';
+import { advisoryKey } from './advisory-keys';
+import { PgCore, type PostgresStoreOptions } from './pg-core';
+import { aliasNamesOf, readRows } from './rows';
+
+export type { PostgresStoreOptions } from './pg-core';
+
+/** The rows a change involves, for planning it against the newest values. */
+function involved(change: MetadataChange): { keys: string[]; aliases: string[] } {
+  switch (change.kind) {
+    case 'createKey':
+      return { keys: [change.record.keyId], aliases: change.aliases.map((a) => a.name) };
+    case 'updateKey':
+    case 'deleteKey':
+      return { keys: [change.keyId], aliases: [] };
+    case 'createAlias':
+      return { keys: [change.alias.keyId], aliases: [change.alias.name] };
+    case 'updateAlias':
+      return { keys: [change.keyId], aliases: [change.name] };
+    case 'deleteAlias':
+      return { keys: [], aliases: [change.name] };
+  }
+}
+
+export class PostgresMetadataStore implements MetadataStore {
+  private readonly core: PgCore;
+  /** Key ids of this process's creations in progress. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(options: PostgresStoreOptions) {
+    this.core = new PgCore(options);
+  }
+
+  private get options(): PostgresStoreOptions {
+    return this.core.options;
+  }
+
+  private get schema(): string {
+    return this.core.schema;
+  }
+
+  async open(): Promise<string[]> {
+    await this.core.open();
+    return [];
+  }
+
+  state(): MetadataState {
+    return this.core.current();
+  }
+
+  onChange(listener: (changed: ChangedNames) => void): void {
+    this.core.onChange(listener);
+  }
+
+  refresh(): Promise<void> {
+    return this.core.refresh();
+  }
+
+  health(): StoreHealth {
+    return this.core.health();
+  }
+
+  private assertWritable(what: string): void {
+    if (this.options.readOnly) {
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `This gateway is configured read-only (pkcs11.readOnly); it cannot ${what}.`,
+      );
+    }
+  }
+
+  /** The newest values of the rows `change` involves (and the keys their aliases name). */
+  private async viewFor(client: PoolClient, change: MetadataChange): Promise<MetadataView> {
+    const names = involved(change);
+    if (change.kind === 'deleteKey')
+      names.aliases.push(
+        ...(await aliasNamesOf(client, this.schema, this.core.scopeId, change.keyId)),
+      );
+    const rows = await readRows(client, this.schema, this.core.scopeId, names);
+    const aliasKeys = [...rows.aliases.values()]
+      .map((a) => a?.keyId)
+      .filter((id): id is string => id !== undefined && !rows.keys.has(id));
+    if (aliasKeys.length > 0) {
+      const more = await readRows(client, this.schema, this.core.scopeId, {
+        keys: aliasKeys,
+        aliases: [],
+      });
+      for (const [id, record] of more.keys) rows.keys.set(id, record);
+    }
+    return new MetadataView(rows, this.options.config);
+  }
+
+  /** Plans `change` on the newest rows, journals it, and returns its writes. */
+  private async planned(client: PoolClient, change: MetadataChange, journal?: Journal) {
+    const plan = planChange(change, await this.viewFor(client, change), this.options.scope);
+    journal?.(plan.detail);
+    return plan;
+  }
+
+  apply(change: MetadataChange, journal?: Journal): Promise<ChangeDetail> {
+    this.assertWritable('change keys');
+    return this.core.transaction(async (client) => {
+      const plan = await this.planned(client, change, journal);
+      return { writes: plan.writes, result: plan.detail };
+    });
+  }
+
+  async beginCreation(keyId: string): Promise<CreationIntent> {
+    this.assertWritable('create keys');
+    await this.core.withClient((client) =>
+      client.query(
+        `INSERT INTO ${this.schema}.intents (scope, key_id, owner, owner_lock, created)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [this.core.scopeId, keyId, 'qkms', this.core.ownerLock, this.options.now()],
+      ),
+    );
+    this.inFlight.add(keyId);
+    return { keyId };
+  }
+
+  commitCreation(intent: CreationIntent, change: MetadataChange): Promise<ChangeDetail> {
+    if (change.kind !== 'createKey' || change.record.keyId !== intent.keyId)
+      throw new Error('commitCreation needs the createKey change of its intent');
+    return this.core
+      .transaction(async (client) => {
+        // Another replica may have judged this creation dead and rolled it back.
+        const still = await client.query(
+          `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`,
+          [this.core.scopeId, intent.keyId],
+        );
+        if ((still.rowCount ?? 0) === 0) {
+          throw new KmsError(
+            'KMSInternalException',
+            'The key creation was interrupted and rolled back. Retry the request.',
+          );
+        }
+        const plan = await this.planned(client, change);
+        return { writes: plan.writes, result: plan.detail };
+      })
+      .finally(() => this.inFlight.delete(intent.keyId));
+  }
+
+  async abandonCreation(intent: CreationIntent): Promise<void> {
+    this.inFlight.delete(intent.keyId);
+    await this.core.transaction(async (client) => {
+      await client.query(`DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`, [
+        this.core.scopeId,
+        intent.keyId,
+      ]);
+      return { writes: await this.danglingAliases(client, intent.keyId), result: undefined };
+    });
+  }
+
+  /** Alias rows naming a key that has no row (a creation that did not commit). */
+  private async danglingAliases(client: PoolClient, keyId: string): Promise<RecordWrite[]> {
+    const rows = await readRows(client, this.schema, this.core.scopeId, {
+      keys: [keyId],
+      aliases: [],
+    });
+    if (rows.keys.has(keyId)) return [];
+    const names = await aliasNamesOf(client, this.schema, this.core.scopeId, keyId);
+    return names.map((name) => ({ kind: 'removeAlias', name, tombstone: false }));
+  }
+
+  /** Intents whose owner's database session is gone: its process died (or lost the database). */
+  private async abandonedIntents(client: PoolClient): Promise<{ keyId: string; lock: string }[]> {
+    const { rows } = await client.query<{ key_id: string; owner_lock: string }>(
+      `SELECT key_id, owner_lock FROM ${this.schema}.intents WHERE scope = $1`,
+      [this.core.scopeId],
+    );
+    const out: { keyId: string; lock: string }[] = [];
+    for (const row of rows) {
+      if (this.inFlight.has(row.key_id)) continue;
+      if (row.owner_lock === this.core.ownerLock) {
+        out.push({ keyId: row.key_id, lock: row.owner_lock }); // given up on here
+        continue;
+      }
+      const { rows: got } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [row.owner_lock],
+      );
+      if (got[0]?.ok) {
+        await client.query('SELECT pg_advisory_unlock($1)', [row.owner_lock]);
+        out.push({ keyId: row.key_id, lock: row.owner_lock });
+      }
+    }
+    return out;
+  }
+
+  async reconcile(
+    destroyKeyObjects: (locator: KeyLocator) => Promise<void>,
+  ): Promise<RolledBack[]> {
+    if (this.options.readOnly) return [];
+    const abandoned = await this.core.withClient((client) => this.abandonedIntents(client));
+    const rolledBack: RolledBack[] = [];
+    for (const { keyId } of abandoned) {
+      await this.core.transaction(async (client) => {
+        const gone = await client.query(
+          `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`,
+          [this.core.scopeId, keyId],
+        );
+        if ((gone.rowCount ?? 0) === 0) return { writes: [], result: undefined };
+        const stored = await readRows(client, this.schema, this.core.scopeId, {
+          keys: [keyId],
+          aliases: [],
+        });
+        if (!stored.keys.has(keyId)) {
+          // Destroyed inside the transaction: if it rolls back, the intent stays for next time.
+          await destroyKeyObjects({ idHex: keyIdBytesHex(keyId) });
+          rolledBack.push({ keyId, owner: 'a replica whose database session ended' });
+        }
+        return { writes: await this.danglingAliases(client, keyId), result: undefined };
+      });
+    }
+    return rolledBack;
+  }
+
+  sweep(
+    now: number,
+    destroyKeyObjects: (locator: KeyLocator) => Promise<void>,
+    journal: Journal,
+    failed?: (keyId: string, err: unknown) => void,
+  ): Promise<string[]> {
+    if (this.options.readOnly) return Promise.resolve([]);
+    const due = [...new MetadataView(this.state(), this.options.config).keyIds()].filter((id) => {
+      const record = this.state().keys.get(id);
+      return record?.state === 'PendingDeletion' && (record.deletionDate ?? Infinity) <= now;
+    });
+    if (due.length === 0) return Promise.resolve([]);
+    // One sweeper at a time over every replica: a session lock held while it runs.
+    return this.core.withClient(async (client) => {
+      const lock = advisoryKey('sweep', this.schema, this.core.scopeId);
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [lock],
+      );
+      if (!rows[0]?.ok) return [];
+      try {
+        const deleted: string[] = [];
+        for (const keyId of due) {
+          try {
+            const done = await this.core.transaction(async (tx) => {
+              const view = await this.viewFor(tx, { kind: 'deleteKey', keyId });
+              const record = view.key(keyId);
+              // The row, read afresh, must still say the window has passed.
+              if (record?.state !== 'PendingDeletion' || (record.deletionDate ?? Infinity) > now)
+                return { writes: [], result: false };
+              const plan = planChange({ kind: 'deleteKey', keyId }, view, this.options.scope);
+              journal(plan.detail);
+              await destroyKeyObjects(record.locator);
+              return { writes: plan.writes, result: true };
+            });
+            if (done) deleted.push(keyId);
+          } catch (err) {
+            failed?.(keyId, err);
+          }
+        }
+        return deleted;
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [lock]);
+      }
+    });
+  }
+
+  async creationsInProgress(): Promise<Set<string>> {
+    return this.core.withClient(async (client) => {
+      const abandoned = new Set((await this.abandonedIntents(client)).map((a) => a.keyId));
+      const { rows } = await client.query<{ key_id: string }>(
+        `SELECT key_id FROM ${this.schema}.intents WHERE scope = $1`,
+        [this.core.scopeId],
+      );
+      return new Set(rows.map((r) => r.key_id).filter((id) => !abandoned.has(id)));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+}
