@@ -21,6 +21,8 @@ if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
   # The HSM outage tests serve the token over a socket with p11-kit's RPC server and client.
   command -v p11-kit >/dev/null || missing+=(p11-kit)
   dpkg -s p11-kit-modules >/dev/null 2>&1 || missing+=(p11-kit-modules)
+  # The PostgreSQL metadata store is tested against a real server the tests start themselves.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt" >&2

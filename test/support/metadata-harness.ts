@@ -55,6 +55,15 @@ export function makeThrowawayToken(label: string): ThrowawayToken {
 }
 
 let auditFiles = 0;
+let storeEnv: Record<string, string> = {};
+
+/**
+ * Points every process started through tokenEnv at one metadata store (QKMS_METADATA_* settings,
+ * e.g. a test database's); without it they keep metadata in the token.
+ */
+export function useMetadataStore(env: Record<string, string>): void {
+  storeEnv = env;
+}
 
 /** The environment every process on `token` gets (a fresh audit file per call). */
 export function tokenEnv(
@@ -75,6 +84,7 @@ export function tokenEnv(
     // Every process on this host that writes this token shares this directory (issue 11).
     QKMS_METADATA_LOCK_DIR: token.dir,
     QKMS_METADATA_REFRESH_SECONDS: '1',
+    ...storeEnv,
     ...extra,
   };
 }
