@@ -7,6 +7,7 @@ import { ConfigError, loadConfigFile } from '../config/load';
 import { StartupError } from '../gateway';
 import { runDev } from './dev';
 import { KEYS_USAGE, runKeys } from './keys';
+import { METADATA_USAGE, runMetadataMigrate, type StoreKind } from './metadata';
 import { runServe } from './serve';
 import { sizeThreadPool } from './threadpool';
 
@@ -14,6 +15,8 @@ const USAGE = `usage:
   qkms serve [--config FILE]              run the gateway (settings: docs/configuration.md)
   qkms dev [--data-dir DIR] [--port N]    run on a local SoftHSM token with demo keys
   qkms keys SUBCOMMAND [--config FILE]    administer keys on the token (qkms keys --help)
+  qkms metadata migrate --from STORE --to STORE [--dry-run] [--config FILE]
+                                          copy key metadata between the token and PostgreSQL
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       'key-id': { type: 'string' },
       remove: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       'data-dir': { type: 'string', default: '.qkms-dev' },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
@@ -64,6 +70,25 @@ async function main(argv: string[]): Promise<number> {
         ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
         ...(values.remove === undefined ? {} : { remove: values.remove }),
       });
+    case 'metadata': {
+      const kinds = ['token', 'postgres'];
+      if (
+        positionals[0] !== 'migrate' ||
+        !kinds.includes(values.from ?? '') ||
+        !kinds.includes(values.to ?? '')
+      ) {
+        process.stderr.write(METADATA_USAGE);
+        return 2;
+      }
+      return runMetadataMigrate(
+        loadConfigFile(values.config ?? process.env.QKMS_CONFIG, process.env),
+        {
+          from: values.from as StoreKind,
+          to: values.to as StoreKind,
+          dryRun: values['dry-run'] === true,
+        },
+      );
+    }
     case 'dev':
       return runDev(values['data-dir'] as string, Number(values.port));
     default:

@@ -31,7 +31,16 @@ export type MetadataChange =
     }
   | { readonly kind: 'deleteAlias'; readonly name: string }
   /** The sweeper, once the key's objects are destroyed: the record and its aliases go. */
-  | { readonly kind: 'deleteKey'; readonly keyId: string };
+  | { readonly kind: 'deleteKey'; readonly keyId: string }
+  /**
+   * `qkms metadata migrate`: records copied from another store as they are (they were checked
+   * when they were made there). null marks an alias tombstone.
+   */
+  | {
+      readonly kind: 'restore';
+      readonly keys: readonly KeyMetadataRecord[];
+      readonly aliases: readonly (readonly [string, AliasRecord | null])[];
+    };
 
 export type RecordWrite =
   | { readonly kind: 'putKey'; readonly record: KeyMetadataRecord }
@@ -155,6 +164,19 @@ export function planChange(
         detail: { operation: 'DeleteAlias', keyId: current.keyId, aliasName: change.name },
       };
     }
+    case 'restore':
+      // Keys before aliases, so that no alias ever names a key the store does not have yet.
+      return {
+        writes: [
+          ...change.keys.map((record) => ({ kind: 'putKey', record }) as const),
+          ...change.aliases.map(([name, alias]) =>
+            alias
+              ? ({ kind: 'putAlias', alias } as const)
+              : ({ kind: 'removeAlias', name, tombstone: true } as const),
+          ),
+        ],
+        detail: { operation: 'MigrateMetadata', keyId: '' },
+      };
     case 'deleteKey': {
       const current = view.key(change.keyId);
       if (!current) throw keyNotFound(scope, change.keyId);

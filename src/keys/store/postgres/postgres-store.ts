@@ -45,6 +45,8 @@ function involved(change: MetadataChange): { keys: string[]; aliases: string[] }
       return { keys: [change.keyId], aliases: [change.name] };
     case 'deleteAlias':
       return { keys: [], aliases: [change.name] };
+    case 'restore':
+      return { keys: [], aliases: [] };
   }
 }
 
