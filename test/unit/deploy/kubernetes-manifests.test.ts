@@ -110,11 +110,21 @@ describe.each(FILES)('%s', (file) => {
     const { config, credentials } = loadConfig(configMap.data['qkms.yaml'] as string, {
       QKMS_PIN: secret.stringData.pin as string,
       QKMS_CREDENTIALS: secret.stringData['credentials.yaml'] as string,
+      // The pod reads it from the mounted Secret (metadata.postgres.passwordFile).
+      ...(secret.stringData['postgres-password']
+        ? { QKMS_METADATA_POSTGRES_PASSWORD: secret.stringData['postgres-password'] as string }
+        : {}),
     });
     // The files the config names are where the pod mounts them.
     expect(config.pkcs11.pinFile).toBe('/run/secrets/qkms/pin');
-    // Pods run on several nodes; the token-kept metadata store takes writers of one host only.
-    expect(config.pkcs11.readOnly).toBe(true);
+    // Pods run on several nodes and change keys: metadata in PostgreSQL, not the token.
+    if (file === 'shared-gateway.yaml') {
+      expect(config.metadata.store).toBe('postgres');
+      expect(config.pkcs11.readOnly).toBe(false);
+      expect(config.metadata.postgres.passwordFile).toBe('/run/secrets/qkms/postgres-password');
+      expect(secret.stringData['postgres-password']).toMatch(/^REPLACE_ME/);
+      expect(config.metadata.postgres.tls).toBe('verify-full');
+    }
     expect(config.auth.mode).toBe('sigv4');
     expect(config.auth.credentialsFile).toBe('/run/secrets/qkms/credentials.yaml');
     expect(credentials).not.toBeNull();
