@@ -6,7 +6,6 @@
 
 import { tmpdir } from 'node:os';
 import type { LoadedConfig } from '../config/load';
-import type { QkmsConfig } from '../config/schema';
 import { openToken } from '../gateway';
 import type { AliasRecord, KeyMetadataRecord } from '../keys/key-record';
 import type { MetadataStore } from '../keys/store/metadata-store';
@@ -36,12 +35,14 @@ function open(
   loaded: LoadedConfig,
   token: TokenApi,
   description: TokenDescription,
-  config: QkmsConfig,
+  readOnly: boolean,
 ): MetadataStore {
+  const { config } = loaded;
   const common = {
     config: { keys: new Map(), aliases: new Map() },
     scope: config.arn,
-    readOnly: false,
+    // A source is only read; a dry run's target too (no schema made, no old records converted).
+    readOnly,
     now: () => Math.floor(Date.now() / 1000),
     warn: (message: string) => console.error(`warning: ${message}`),
   };
@@ -52,6 +53,7 @@ function open(
       ...common,
       settings: config.metadata.postgres,
       password: loaded.postgresPassword,
+      refreshSeconds: config.metadata.refreshSeconds,
     });
   }
   return new TokenMetadataStore({
@@ -72,10 +74,10 @@ export async function runMetadataMigrate(loaded: LoadedConfig, args: MigrateArgs
   const opened: MetadataStore[] = [];
   try {
     // Config-adopted keys stay in the config file (an empty overlay here): stored records move.
-    const source = open(args.from, loaded, token, description, config);
+    const source = open(args.from, loaded, token, description, true);
     opened.push(source);
     await source.open();
-    const target = open(args.to, loaded, token, description, config);
+    const target = open(args.to, loaded, token, description, args.dryRun);
     opened.push(target);
     await target.open();
     const from = source.state();

@@ -194,7 +194,11 @@ function readPin(env: NodeJS.ProcessEnv, pinFile: string | undefined, problems: 
 }
 
 /** The PostgreSQL settings make sense together; returns the password, if any. */
-function checkPostgres(config: QkmsConfig, env: NodeJS.ProcessEnv, problems: string[]): Secret | null {
+function checkPostgres(
+  config: QkmsConfig,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Secret | null {
   const pg = config.metadata.postgres;
   if (!pg.url) {
     problems.push('metadata.store is postgres but metadata.postgres.url is not set');
@@ -213,8 +217,11 @@ function checkPostgres(config: QkmsConfig, env: NodeJS.ProcessEnv, problems: str
     problems.push(
       'metadata.postgres.url must not contain a password: use metadata.postgres.passwordFile or QKMS_METADATA_POSTGRES_PASSWORD',
     );
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(pg.schema))
-    problems.push('metadata.postgres.schema must be a lower-case SQL identifier (letters, digits, _)');
+  // Its change channel is "<schema>_changes", and PostgreSQL names stop at 63 bytes.
+  if (!/^[a-z_][a-z0-9_]{0,53}$/.test(pg.schema))
+    problems.push(
+      'metadata.postgres.schema must be a lower-case SQL identifier of at most 54 letters, digits and _',
+    );
   const fromEnv = env.QKMS_METADATA_POSTGRES_PASSWORD;
   if (fromEnv !== undefined && fromEnv !== '') return new Secret(fromEnv);
   if (!pg.passwordFile) return null;
@@ -297,8 +304,11 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
   if (config.auth?.mode === 'mtls' && !tls.clientCaFile)
     problems.push('auth.mode mtls needs tls.clientCaFile');
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
+  // Checked whenever a database is named: `qkms metadata migrate` uses it with the token store.
   const postgresPassword =
-    config.metadata?.store === 'postgres' ? checkPostgres(config, env, problems) : null;
+    config.metadata?.store === 'postgres' || config.metadata?.postgres?.url
+      ? checkPostgres(config, env, problems)
+      : null;
   const credentials =
     config.auth?.mode === 'sigv4'
       ? readCredentials(env, config.auth.credentialsFile, problems)

@@ -235,14 +235,15 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     default: 'verify-full',
     values: ['verify-full', 'require', 'disable'],
     description:
-      "TLS to the database. verify-full: encrypted, and the server's certificate must match its host name and chain to metadata.postgres.caFile (or the system's CAs). require: encrypted, certificate not checked. disable: plain TCP (loopback or a private network only).",
+      "TLS to the database. verify-full: encrypted, and the server's certificate must match its host name (or IP address) and chain to metadata.postgres.caFile (without it, to Node's bundled list of public CAs). require: encrypted, certificate not checked. disable: plain TCP (loopback or a private network only).",
   },
   {
     path: 'metadata.postgres.caFile',
     env: 'QKMS_METADATA_POSTGRES_CA_FILE',
     type: 'string',
     optional: true,
-    description: 'PEM file of the CA(s) that issued the database server certificate (tls verify-full).',
+    description:
+      'PEM file of the CA(s) that issued the database server certificate (tls verify-full).',
   },
   {
     path: 'metadata.postgres.schema',
@@ -250,7 +251,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     type: 'string',
     default: 'qkms',
     description:
-      'Schema holding QKMS tables; QKMS creates and migrates it itself. Deployments of different accounts or regions may share it: rows are kept apart by partition, account and region.',
+      'Schema holding QKMS tables (at most 54 characters); QKMS creates and migrates it itself, and refuses to start on a schema a newer QKMS has migrated (roll back QKMS only together with a backup of the schema). Deployments of different accounts or regions may share it: rows are kept apart by partition, account and region.',
   },
   {
     path: 'metadata.postgres.poolSize',
@@ -279,7 +280,8 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     default: 5000,
     min: 100,
     max: 300000,
-    description: 'Longest a database statement may run before it is cancelled and the request fails.',
+    description:
+      'Longest a database statement may run before it is cancelled and the request fails.',
   },
   {
     path: 'metadata.postgres.maxStaleSeconds',
@@ -289,7 +291,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     min: 0,
     max: 3600,
     description:
-      'How long a process that lost the database keeps using keys with the metadata it last saw (a change made meanwhile elsewhere, such as DisableKey, is not seen). Past it, key uses answer KeyUnavailableException until the database is back. Readiness is false from the first moment the database is lost; key changes fail at once.',
+      'How long a process that cannot read the database keeps using keys with the metadata it last read (a change made meanwhile elsewhere, such as DisableKey, is not seen), counted from its last successful read. Past it, key uses answer KeyUnavailableException until the database is back. Readiness is false as soon as the change-notice connection is lost or two metadata.refreshSeconds polls have failed; key changes fail at once.',
   },
   {
     path: 'http.maxBodyBytes',

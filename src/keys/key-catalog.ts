@@ -8,7 +8,7 @@ import { keyShape, nodePublicKey, spkiDer } from '../crypto/public-key';
 import { KmsError } from '../errors/kms-error';
 import type { TokenApi } from '../pkcs11/token-api';
 import { aliasArn, keyArn, type ArnScope } from './arns';
-import type { AsymmetricKey, KeyEntry } from './key-record';
+import type { AsymmetricKey, KeyEntry, KeyMetadataRecord } from './key-record';
 import { parseKeyReference } from './key-reference';
 import type { ChangedNames, MetadataStore } from './store/metadata-store';
 import { MetadataView, type ConfigKeys } from './store/metadata-view';
@@ -93,6 +93,16 @@ export class KeyCatalog {
   private assertUsable(): void {
     const unusable = this.store.health().unusable;
     if (unusable) throw new KmsError('KeyUnavailableException', unusable);
+  }
+
+  /** An entry for a record this process has not read back yet (a change it just made). */
+  entryFor(record: KeyMetadataRecord, aliases: readonly string[]): KeyEntry {
+    return {
+      record,
+      arn: keyArn(this.scope, record.keyId),
+      aliases: [...aliases].sort(byCodeUnits),
+      source: 'store',
+    };
   }
 
   /** Finds a key by id, key ARN, alias or alias ARN; NotFoundException otherwise. */

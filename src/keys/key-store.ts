@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { KEY_SPEC_TABLE, type KeySpec } from '../crypto/key-specs';
 import { KmsError, toKmsError } from '../errors/kms-error';
 import { CallTimedOut } from '../pkcs11/call-timed-out';
+import { OutcomeUnknown } from './store/outcome-unknown';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyInfo, KeyLocator, TokenApi } from '../pkcs11/token-api';
 import type { KeyCatalog } from './key-catalog';
@@ -78,10 +79,15 @@ export class KeyStore {
     };
   }
 
-  private entry(keyId: string): KeyEntry {
+  /** The key after its change; a copy that lags (its refresh failed) answers from the change. */
+  private entry(keyId: string, record: KeyMetadataRecord | undefined): KeyEntry {
     const entry = this.catalog.byKeyId(keyId);
-    if (!entry) throw new Error(`key ${keyId} is not in the catalog after its change`);
-    return entry;
+    if (entry) return entry;
+    if (record) return this.catalog.entryFor(record, []);
+    throw new KmsError(
+      'DependencyTimeoutException',
+      'The change was made; reading it back failed. Retry.',
+    );
   }
 
   /**
@@ -102,25 +108,27 @@ export class KeyStore {
     const idHex = keyIdBytesHex(keyId);
     this.journal(caller)({ operation: 'CreateKey', keyId });
     const intent = await this.metadata.beginCreation(keyId);
+    let record: KeyMetadataRecord;
     try {
       const info: KeyInfo =
         gen.kind === 'secret'
           ? await this.token.generateSecretKey(gen.bytes, idHex, keyId, true)
           : await this.token.generateKeyPair(gen, idHex, keyId, true);
       const now = this.now();
+      record = {
+        keyId,
+        keySpec: spec.keySpec,
+        keyUsage: KEY_SPEC_TABLE[spec.keySpec].keyUsage,
+        description: spec.description,
+        state: 'Enabled',
+        creationDate: now,
+        origin: 'AWS_KMS',
+        tags: spec.tags,
+        locator: { idHex: info.idHex },
+      };
       await this.metadata.commitCreation(intent, {
         kind: 'createKey',
-        record: {
-          keyId,
-          keySpec: spec.keySpec,
-          keyUsage: KEY_SPEC_TABLE[spec.keySpec].keyUsage,
-          description: spec.description,
-          state: 'Enabled',
-          creationDate: now,
-          origin: 'AWS_KMS',
-          tags: spec.tags,
-          locator: { idHex: info.idHex },
-        },
+        record,
         aliases: (spec.aliases ?? []).map((name) => ({
           name,
           keyId,
@@ -128,13 +136,14 @@ export class KeyStore {
           lastUpdatedDate: now,
         })),
       });
-      return this.entry(keyId);
     } catch (err) {
-      // A commit whose outcome was unknown has been read back by the store (and then failed
-      // for real): the key record is not there, so its objects must go too.
-      await this.rollBack(intent, err);
+      // Whether the key was recorded is unknown: its objects stay, and reconcile() decides
+      // once the store can be read. Otherwise it was not recorded: its objects go.
+      if (!(err instanceof OutcomeUnknown)) await this.rollBack(intent, err);
       throw err;
     }
+    // Recorded: from here on nothing may undo it, even if this process's copy lags.
+    return this.catalog.byKeyId(keyId) ?? this.catalog.entryFor(record, spec.aliases ?? []);
   }
 
   /**
@@ -181,7 +190,7 @@ export class KeyStore {
       },
       caller,
     );
-    return this.entry(record.keyId);
+    return this.entry(record.keyId, record);
   }
 
   /** Edits a key's record (description, tags, state), checked against its newest version. */
@@ -192,7 +201,7 @@ export class KeyStore {
     caller: Caller,
   ): Promise<KeyEntry> {
     await this.apply({ kind: 'updateKey', operation, keyId, edit }, caller);
-    return this.entry(keyId);
+    return this.entry(keyId, undefined);
   }
 
   createAlias(name: string, keyId: string, caller: Caller): Promise<ChangeDetail> {

@@ -54,6 +54,7 @@ export async function openKeys(parts: {
           ...common,
           settings: config.metadata.postgres,
           password: parts.postgresPassword,
+          refreshSeconds: config.metadata.refreshSeconds,
         })
       : new TokenMetadataStore({
           ...common,
@@ -62,7 +63,15 @@ export async function openKeys(parts: {
           lockDir: config.metadata.lockDir ?? tmpdir(),
           lockTimeoutMs: config.metadata.lockTimeoutMs,
         });
-  const problems = [...loaded.problems, ...(await metadata.open())];
+  let opened: string[];
+  try {
+    opened = await metadata.open();
+  } catch (err) {
+    // Nothing may keep the process alive after a failed start (a pool, a lock file, a watcher).
+    await metadata.close().catch(() => undefined);
+    throw err;
+  }
+  const problems = [...loaded.problems, ...opened];
   problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
   const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn);
   const store = new KeyStore(token, metadata, catalog, parts.audit, config.pkcs11.readOnly, now);

@@ -13,9 +13,16 @@ export const cancelKeyDeletion = defineOperation({
     await ctx.store.updateKey(
       'CancelKeyDeletion',
       key.record.keyId,
-      ({ deletionDate: _gone, ...r }) => {
+      ({ deletionDate, ...r }) => {
         if (r.state !== 'PendingDeletion') {
           throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+        }
+        // Past its date the key is being destroyed (its objects may be gone already).
+        if (deletionDate !== undefined && deletionDate <= ctx.store.now()) {
+          throw new KmsError(
+            'KMSInvalidStateException',
+            `${key.arn} is being deleted: its deletion date has passed.`,
+          );
         }
         return { ...r, state: 'Disabled' };
       },

@@ -344,9 +344,15 @@ describe('key states', () => {
       await failure(t.kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }))),
     ).toBeInstanceOf(KMSInvalidStateException);
 
-    // Schedule again and let the window pass: material and metadata are gone.
+    // Schedule again and let the window pass: from then on the key cannot be brought back
+    // (its objects may be destroyed already), and the sweeper removes material and metadata.
     await t.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     clock += 7 * DAY + 1;
+    const late = await failure(t.kms.send(new CancelKeyDeletionCommand({ KeyId: keyId })));
+    expect(late).toBeInstanceOf(KMSInvalidStateException);
+    expect(late.message).toBe(
+      `arn:aws:kms:us-east-1:111122223333:key/${keyId} is being deleted: its deletion date has passed.`,
+    );
     expect(await t.gateway.store.sweep()).toEqual([keyId]);
     expect(await t.gateway.token.findKey(locator)).toBeNull();
     expect(await failure(t.kms.send(new DescribeKeyCommand({ KeyId: keyId })))).toBeInstanceOf(

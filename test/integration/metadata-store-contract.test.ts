@@ -65,6 +65,7 @@ const STORES: [string, Factory][] = [
           new PostgresMetadataStore({
             settings: config.metadata.postgres,
             password: postgresPassword,
+            refreshSeconds: 1,
             config: NO_CONFIG_KEYS,
             scope: SCOPE,
             readOnly: false,

@@ -36,7 +36,19 @@ describe('loadConfig defaults', () => {
         selfVerify: 'rsa',
       },
       arn: { partition: 'aws', region: 'us-east-1', account: '111122223333' },
-      metadata: { refreshSeconds: 5, lockTimeoutMs: 10000 },
+      metadata: {
+        refreshSeconds: 5,
+        lockTimeoutMs: 10000,
+        store: 'token',
+        postgres: {
+          tls: 'verify-full',
+          schema: 'qkms',
+          poolSize: 4,
+          connectTimeoutMs: 2000,
+          statementTimeoutMs: 5000,
+          maxStaleSeconds: 30,
+        },
+      },
       metrics: { host: '127.0.0.1', port: 9464 },
       http: { maxBodyBytes: 65536, requestTimeoutMs: 30000, maxInFlight: 1024 },
       rateLimit: { requestsPerSecond: 0, burst: 0 },
@@ -477,5 +489,45 @@ describe('credentials', () => {
       'credentials: app[1] (QKMSTESTKEY00002): secretAccessKey must be at least 16 characters',
     ]);
     expect(problems.join(' ')).not.toContain('s3cr3t');
+  });
+});
+
+describe('the PostgreSQL metadata store', () => {
+  const base = { QKMS_PIN: '1234', QKMS_AUTH_MODE: 'none', QKMS_TOKEN_LABEL: 't' };
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(undefined, { ...base, ...env });
+      return [];
+    } catch (err) {
+      return [...(err as ConfigError).problems];
+    }
+  };
+
+  it('needs a URL, refuses a password in it, and a schema that is not a plain identifier', () => {
+    expect(problemsOf({ QKMS_METADATA_STORE: 'postgres' })).toEqual([
+      'metadata.store is postgres but metadata.postgres.url is not set',
+    ]);
+    expect(
+      problemsOf({
+        QKMS_METADATA_STORE: 'postgres',
+        QKMS_METADATA_POSTGRES_URL: 'postgres://qkms:s3cret@db/qkms',
+        QKMS_METADATA_POSTGRES_SCHEMA: 'x; DROP TABLE y',
+      }),
+    ).toEqual([
+      'metadata.postgres.url must not contain a password: use metadata.postgres.passwordFile or QKMS_METADATA_POSTGRES_PASSWORD',
+      'metadata.postgres.schema must be a lower-case SQL identifier of at most 54 letters, digits and _',
+    ]);
+  });
+
+  it('reads the password from QKMS_METADATA_POSTGRES_PASSWORD, redacted, also with the token store', () => {
+    const loaded = loadConfig(undefined, {
+      ...base,
+      QKMS_METADATA_POSTGRES_URL: 'postgres://qkms@db:5432/qkms',
+      QKMS_METADATA_POSTGRES_PASSWORD: 'db-secret',
+    });
+    expect(loaded.config.metadata.store).toBe('token');
+    expect(loaded.postgresPassword?.reveal()).toBe('db-secret');
+    expect(JSON.stringify(loaded)).not.toContain('db-secret');
+    expect(inspect(loaded, { depth: 10 })).not.toContain('db-secret');
   });
 });

@@ -5,6 +5,7 @@
 // and the staleness bound follow it.
 
 import { Client, type ClientConfig } from 'pg';
+import { quoteIdent } from './connection';
 
 export interface FeedEvents {
   /** A change was committed somewhere (or the feed is back and changes may have been missed). */
@@ -50,7 +51,7 @@ export class ChangeFeed {
     await client.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [this.ownerLock]);
-      await client.query(`LISTEN ${this.channel}`);
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;

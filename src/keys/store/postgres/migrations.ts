@@ -37,7 +37,10 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       scope text PRIMARY KEY,
       generation bigint NOT NULL,
       -- Changes below this generation are pruned: a reader behind it reads everything again.
-      kept_from bigint NOT NULL DEFAULT 0
+      kept_from bigint NOT NULL DEFAULT 0,
+      -- Made anew with the row: a restored backup or a failover that moves the counter back
+      -- shows as another epoch, and readers read everything again.
+      epoch uuid NOT NULL DEFAULT gen_random_uuid()
     );
     -- What each change touched, so readers re-read only that.
     CREATE TABLE ${s}.changes (
@@ -54,9 +57,12 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings `schema` to the newest version; safe when several processes start at once. */
-export async function migrate(client: PoolClient, schema: string): Promise<number> {
-  const lock = advisoryKey('migrate', schema);
+/**
+ * Brings the schema (`schema` as it appears in SQL, quoted) to the newest version; safe when
+ * several processes start at once. `name` is the bare name, for the lock.
+ */
+export async function migrate(client: PoolClient, schema: string, name: string): Promise<number> {
+  const lock = advisoryKey('migrate', name);
   await client.query('SELECT pg_advisory_lock($1)', [lock]);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -69,7 +75,7 @@ export async function migrate(client: PoolClient, schema: string): Promise<numbe
     const current = rows[0]?.version ?? 0;
     if (current > SCHEMA_VERSION) {
       throw new Error(
-        `the database schema ${schema} is at version ${current}, newer than this QKMS knows (${SCHEMA_VERSION}): upgrade QKMS`,
+        `the database schema ${name} is at version ${current}, newer than this QKMS knows (${SCHEMA_VERSION}): upgrade QKMS`,
       );
     }
     for (let version = current + 1; version <= SCHEMA_VERSION; version++) {

@@ -12,9 +12,10 @@ import type { AliasRecord } from '../../key-record';
 import type { RecordWrite } from '../change-plan';
 import type { ChangedNames, StoreHealth } from '../metadata-store';
 import { MetadataView, type ConfigKeys, type MetadataState } from '../metadata-view';
+import { OutcomeUnknown } from '../outcome-unknown';
 import { advisoryKey } from './advisory-keys';
 import { ChangeFeed } from './change-feed';
-import { clientConfig, isConnectionError, poolConfig, unreachable } from './connection';
+import { clientConfig, isConnectionError, poolConfig, quoteIdent, unreachable } from './connection';
 import { migrate } from './migrations';
 import { readRows, writeRow, type Rows } from './rows';
 
@@ -23,7 +24,10 @@ export interface PostgresStoreOptions {
   readonly password: Secret | null;
   readonly config: ConfigKeys;
   readonly scope: ArnScope;
+  /** Read-only: never writes, not even the schema (a missing schema reads as empty). */
   readonly readOnly: boolean;
+  /** How often the process polls (metadata.refreshSeconds): readiness allows two polls. */
+  readonly refreshSeconds: number;
   /** Epoch seconds. */
   readonly now: () => number;
   readonly warn: (message: string) => void;
@@ -35,22 +39,26 @@ const KEEP_CHANGES = 10_000;
 export class PgCore {
   private readonly pool: Pool;
   private readonly feed: ChangeFeed;
+  /** The schema as SQL text (quoted). */
   readonly schema: string;
   /** Rows of different partitions, accounts and regions share tables, kept apart by this. */
   readonly scopeId: string;
   /** This instance's session lock on the feed connection: held while the process lives. */
   readonly ownerLock = advisoryKey('owner', randomUUID());
   private state: MetadataState = { keys: new Map(), aliases: new Map() };
+  /** The generation (and its epoch) this copy is at; -1: nothing read yet. */
   private generation = -1;
+  private epoch = '';
   private readonly listeners: ((changed: ChangedNames) => void)[] = [];
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
-  /** When this process last knew it had every change (a sync began, or the feed was up). */
+  /** When the last successful sync began: this copy had every change made before then. */
   private freshAt = Date.now();
+  private schemaExists = true;
 
   constructor(readonly options: PostgresStoreOptions) {
     const { settings, password, scope } = options;
-    this.schema = settings.schema;
+    this.schema = quoteIdent(settings.schema);
     this.scopeId = `${scope.partition}:${scope.account}:${scope.region}`;
     this.pool = new Pool(poolConfig(settings, password));
     // An idle pooled connection that breaks must not end the process.
@@ -61,14 +69,38 @@ export class PgCore {
     });
   }
 
-  private channel(): string {
-    return `${this.schema}_changes`;
+  /** The NOTIFY channel: one per schema (LISTEN takes it as an identifier, pg_notify as text). */
+  channel(): string {
+    return `${this.options.settings.schema}_changes`;
   }
 
+  /** Migrates (unless read-only), starts following changes, reads everything once. */
   async open(): Promise<void> {
-    await this.withClient((client) => migrate(client, this.schema));
-    await this.feed.start();
-    await this.sync();
+    try {
+      await this.withClient(async (client) => {
+        if (!this.options.readOnly)
+          await migrate(client, this.schema, this.options.settings.schema);
+        else this.schemaExists = await this.hasTables(client);
+      });
+      await this.feed.start();
+      await this.sync();
+    } catch (err) {
+      await this.close();
+      // Start-up must say why (a refused password, a TLS failure, no such database); the
+      // driver's messages name no secret.
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      throw new Error(
+        `cannot open the key metadata database: ${String((cause as Error).message ?? cause)}`,
+      );
+    }
+  }
+
+  private async hasTables(client: PoolClient): Promise<boolean> {
+    const { rows } = await client.query<{ ok: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS ok`,
+      [`${this.schema}.generations`],
+    );
+    return rows[0]?.ok === true;
   }
 
   current(): MetadataState {
@@ -83,12 +115,18 @@ export class PgCore {
     this.listeners.push(listener);
   }
 
+  /**
+   * Ready while notices arrive and the last poll (at most two intervals ago) worked; usable
+   * until this copy is older than maxStaleSeconds. A frozen server or a half-open connection
+   * shows as polls that stop succeeding.
+   */
   health(): StoreHealth {
-    if (this.feed.isConnected()) return { ready: true, unusable: null };
-    const staleMs = Date.now() - Math.max(this.freshAt, Date.now() - this.feed.downFor());
+    const staleMs = Date.now() - this.freshAt;
+    const readyWithin =
+      this.options.refreshSeconds * 2000 + this.options.settings.statementTimeoutMs;
     const bound = this.options.settings.maxStaleSeconds;
     return {
-      ready: false,
+      ready: this.feed.isConnected() && staleMs <= readyWithin,
       unusable:
         staleMs <= bound * 1000
           ? null
@@ -104,13 +142,18 @@ export class PgCore {
     } catch (err) {
       throw unreachable(err);
     }
+    // The pool stops listening while a connection is lent out; a connection that breaks
+    // then must not become an uncaught error that ends the process.
     let broken = false;
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (err) {
-      broken = isConnectionError(err);
-      throw broken ? unreachable(err) : err;
+      broken ||= isConnectionError(err);
+      throw isConnectionError(err) ? unreachable(err) : err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -134,35 +177,58 @@ export class PgCore {
     return this.syncing;
   }
 
-  /** Brings the state up to the database's generation: one query when nothing changed. */
+  /**
+   * Brings the state up to the database's generation: one query when nothing changed. The
+   * generation, the list of changes and the rows are read in one snapshot, so no prune or
+   * change committed in between can come between them.
+   */
   private async sync(): Promise<void> {
     const started = Date.now();
+    if (!this.schemaExists) {
+      this.freshAt = started;
+      return;
+    }
     await this.withClient(async (client) => {
-      const { rows } = await client.query<{ generation: string; kept_from: string }>(
-        `SELECT generation, kept_from FROM ${this.schema}.generations WHERE scope = $1`,
-        [this.scopeId],
-      );
-      const generation = Number(rows[0]?.generation ?? 0);
-      const keptFrom = Number(rows[0]?.kept_from ?? 0);
-      if (generation === this.generation) return;
-      if (this.generation < 0 || this.generation + 1 < keptFrom) {
-        this.install(await readRows(client, this.schema, this.scopeId, null), null);
-      } else {
-        const touched = await client.query<{ kind: string; name: string }>(
-          `SELECT DISTINCT kind, name FROM ${this.schema}.changes
-           WHERE scope = $1 AND generation > $2 AND generation <= $3`,
-          [this.scopeId, this.generation, generation],
-        );
-        const names = {
-          keys: touched.rows.filter((r) => r.kind === 'key').map((r) => r.name),
-          aliases: touched.rows.filter((r) => r.kind === 'alias').map((r) => r.name),
-        };
-        this.install(await readRows(client, this.schema, this.scopeId, names), names);
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await this.syncIn(client);
+      } finally {
+        await client.query('COMMIT').catch(() => undefined);
       }
-      this.generation = generation;
     });
-    // Fresh as of when this sync began: a change after that is the next sync's.
     this.freshAt = started;
+  }
+
+  private async syncIn(client: PoolClient): Promise<void> {
+    const { rows } = await client.query<{ generation: string; kept_from: string; epoch: string }>(
+      `SELECT generation, kept_from, epoch FROM ${this.schema}.generations WHERE scope = $1`,
+      [this.scopeId],
+    );
+    const generation = Number(rows[0]?.generation ?? 0);
+    const keptFrom = Number(rows[0]?.kept_from ?? 0);
+    const epoch = rows[0]?.epoch ?? '';
+    if (generation === this.generation && epoch === this.epoch) return;
+    const whole =
+      this.generation < 0 ||
+      epoch !== this.epoch ||
+      generation < this.generation ||
+      this.generation + 1 < keptFrom;
+    if (whole) {
+      this.install(await readRows(client, this.schema, this.scopeId, null), null);
+    } else {
+      const touched = await client.query<{ kind: string; name: string }>(
+        `SELECT DISTINCT kind, name FROM ${this.schema}.changes
+         WHERE scope = $1 AND generation > $2 AND generation <= $3`,
+        [this.scopeId, this.generation, generation],
+      );
+      const names = {
+        keys: touched.rows.filter((r) => r.kind === 'key').map((r) => r.name),
+        aliases: touched.rows.filter((r) => r.kind === 'alias').map((r) => r.name),
+      };
+      this.install(await readRows(client, this.schema, this.scopeId, names), names);
+    }
+    this.generation = generation;
+    this.epoch = epoch;
   }
 
   /** Replaces the rows named (or everything) with what was read, and tells the listeners. */
@@ -193,23 +259,24 @@ export class PgCore {
    * Runs `work` as one transaction after every other writer of the scope (a transaction-scoped
    * advisory lock, so writers of all replicas take turns and deadlocks cannot happen). `work`
    * returns the writes to make, which are recorded and announced with a new generation. If the
-   * COMMIT's answer is lost, the change's id is looked up before answering.
+   * COMMIT's answer is lost, the change's id is looked up before answering; if even that
+   * cannot be done, the answer is OutcomeUnknown.
    */
   async transaction<T>(
     work: (client: PoolClient) => Promise<{ writes: readonly RecordWrite[]; result: T }>,
   ): Promise<T> {
     const changeId = randomUUID();
-    let outcome: { result: T } | null = null;
+    let outcome: { result: T; wrote: boolean } | null = null;
     try {
       await this.withClient(async (client) => {
         await client.query('BEGIN');
         try {
           await client.query('SELECT pg_advisory_xact_lock($1)', [
-            advisoryKey('write', this.schema, this.scopeId),
+            advisoryKey('write', this.options.settings.schema, this.scopeId),
           ]);
           const { writes, result } = await work(client);
           if (writes.length > 0) await this.record(client, writes, changeId);
-          outcome = { result };
+          outcome = { result, wrote: writes.length > 0 };
           await client.query('COMMIT');
         } catch (err) {
           if (!outcome) await client.query('ROLLBACK').catch(() => undefined);
@@ -217,8 +284,14 @@ export class PgCore {
         }
       });
     } catch (err) {
-      // The COMMIT was sent and its answer lost: the database knows whether it happened.
-      if (!outcome || !(await this.committed(changeId))) throw err;
+      const sent = outcome as { result: T; wrote: boolean } | null;
+      if (!sent) throw err; // Failed before COMMIT: the server rolled it back.
+      if (sent.wrote) {
+        // The COMMIT was sent and its answer lost: the database knows whether it happened.
+        const committed = await this.committed(changeId);
+        if (committed === null) throw new OutcomeUnknown(err);
+        if (!committed) throw err;
+      }
     }
     await this.refresh().catch(() => undefined);
     return (outcome as unknown as { result: T }).result;
@@ -242,7 +315,7 @@ export class PgCore {
         [this.scopeId, generation, changeId, kind, name],
       );
     }
-    if (generation % 100 === 0) {
+    if (generation % 100 === 0 && generation > KEEP_CHANGES) {
       const keptFrom = generation - KEEP_CHANGES;
       await client.query(
         `DELETE FROM ${this.schema}.changes WHERE scope = $1 AND generation < $2`,
@@ -250,14 +323,14 @@ export class PgCore {
       );
       await client.query(`UPDATE ${this.schema}.generations SET kept_from = $2 WHERE scope = $1`, [
         this.scopeId,
-        Math.max(keptFrom, 0),
+        keptFrom,
       ]);
     }
     await client.query('SELECT pg_notify($1, $2)', [this.channel(), this.scopeId]);
   }
 
-  /** Whether a change whose COMMIT answer was lost is in the database (false when unknown). */
-  private async committed(changeId: string): Promise<boolean> {
+  /** Whether a change whose COMMIT answer was lost is in the database; null: cannot tell. */
+  private async committed(changeId: string): Promise<boolean | null> {
     try {
       return await this.withClient(async (client) => {
         const { rowCount } = await client.query(
@@ -267,12 +340,12 @@ export class PgCore {
         return (rowCount ?? 0) > 0;
       });
     } catch {
-      return false;
+      return null;
     }
   }
 
   async close(): Promise<void> {
     await this.feed.close();
-    await this.pool.end();
+    await this.pool.end().catch(() => undefined);
   }
 }

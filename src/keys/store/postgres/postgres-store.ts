@@ -151,10 +151,10 @@ export class PostgresMetadataStore implements MetadataStore {
       throw new Error('commitCreation needs the createKey change of its intent');
     return this.core
       .transaction(async (client) => {
-        // Another replica may have judged this creation dead and rolled it back.
+        // Another replica may have judged this creation dead and claimed it to roll it back.
         const still = await client.query(
-          `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`,
-          [this.core.scopeId, intent.keyId],
+          `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2 AND owner_lock = $3`,
+          [this.core.scopeId, intent.keyId, this.core.ownerLock],
         );
         if ((still.rowCount ?? 0) === 0) {
           throw new KmsError(
@@ -171,10 +171,10 @@ export class PostgresMetadataStore implements MetadataStore {
   async abandonCreation(intent: CreationIntent): Promise<void> {
     this.inFlight.delete(intent.keyId);
     await this.core.transaction(async (client) => {
-      await client.query(`DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`, [
-        this.core.scopeId,
-        intent.keyId,
-      ]);
+      await client.query(
+        `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2 AND owner_lock = $3`,
+        [this.core.scopeId, intent.keyId, this.core.ownerLock],
+      );
       return { writes: await this.danglingAliases(client, intent.keyId), result: undefined };
     });
   }
@@ -215,79 +215,93 @@ export class PostgresMetadataStore implements MetadataStore {
     return out;
   }
 
+  /**
+   * Rolls back creations whose replica is gone. Each is first claimed (its intent now names this
+   * replica) in a committed transaction, so the owner, should it be alive after all, can no
+   * longer commit it; then its key objects are destroyed; then the intent and any alias rows it
+   * left go. A failure part-way leaves the claim for the next round (this replica's, or, if it
+   * died too, another's).
+   */
   async reconcile(
     destroyKeyObjects: (locator: KeyLocator) => Promise<void>,
   ): Promise<RolledBack[]> {
     if (this.options.readOnly) return [];
     const abandoned = await this.core.withClient((client) => this.abandonedIntents(client));
     const rolledBack: RolledBack[] = [];
-    for (const { keyId } of abandoned) {
-      await this.core.transaction(async (client) => {
-        const gone = await client.query(
-          `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2`,
-          [this.core.scopeId, keyId],
-        );
-        if ((gone.rowCount ?? 0) === 0) return { writes: [], result: undefined };
-        const stored = await readRows(client, this.schema, this.core.scopeId, {
-          keys: [keyId],
-          aliases: [],
+    for (const { keyId, lock } of abandoned) {
+      try {
+        const claimed = await this.core.transaction(async (client) => {
+          const { rowCount } = await client.query(
+            `UPDATE ${this.schema}.intents SET owner_lock = $4
+             WHERE scope = $1 AND key_id = $2 AND owner_lock = $3`,
+            [this.core.scopeId, keyId, lock, this.core.ownerLock],
+          );
+          const stored = await readRows(client, this.schema, this.core.scopeId, {
+            keys: [keyId],
+            aliases: [],
+          });
+          const result = (rowCount ?? 0) > 0 ? { recorded: stored.keys.has(keyId) } : null;
+          return { writes: [], result };
         });
-        if (!stored.keys.has(keyId)) {
-          // Destroyed inside the transaction: if it rolls back, the intent stays for next time.
-          await destroyKeyObjects({ idHex: keyIdBytesHex(keyId) });
+        if (!claimed) continue;
+        // Recorded before its intent could be removed: the key stays, only the intent goes.
+        if (!claimed.recorded) await destroyKeyObjects({ idHex: keyIdBytesHex(keyId) });
+        await this.core.transaction(async (client) => {
+          await client.query(
+            `DELETE FROM ${this.schema}.intents WHERE scope = $1 AND key_id = $2 AND owner_lock = $3`,
+            [this.core.scopeId, keyId, this.core.ownerLock],
+          );
+          return { writes: await this.danglingAliases(client, keyId), result: undefined };
+        });
+        if (!claimed.recorded)
           rolledBack.push({ keyId, owner: 'a replica whose database session ended' });
-        }
-        return { writes: await this.danglingAliases(client, keyId), result: undefined };
-      });
+      } catch {
+        // Left for the next round.
+      }
     }
     return rolledBack;
   }
 
-  sweep(
+  async sweep(
     now: number,
     destroyKeyObjects: (locator: KeyLocator) => Promise<void>,
     journal: Journal,
     failed?: (keyId: string, err: unknown) => void,
   ): Promise<string[]> {
-    if (this.options.readOnly) return Promise.resolve([]);
-    const due = [...new MetadataView(this.state(), this.options.config).keyIds()].filter((id) => {
+    if (this.options.readOnly) return [];
+    const view = new MetadataView(this.state(), this.options.config);
+    const due = [...view.keyIds()].filter((id) => {
       const record = this.state().keys.get(id);
       return record?.state === 'PendingDeletion' && (record.deletionDate ?? Infinity) <= now;
     });
-    if (due.length === 0) return Promise.resolve([]);
-    // One sweeper at a time over every replica: a session lock held while it runs.
-    return this.core.withClient(async (client) => {
-      const lock = advisoryKey('sweep', this.schema, this.core.scopeId);
-      const { rows } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS ok',
-        [lock],
-      );
-      if (!rows[0]?.ok) return [];
+    const deleted: string[] = [];
+    for (const keyId of due) {
       try {
-        const deleted: string[] = [];
-        for (const keyId of due) {
-          try {
-            const done = await this.core.transaction(async (tx) => {
-              const view = await this.viewFor(tx, { kind: 'deleteKey', keyId });
-              const record = view.key(keyId);
-              // The row, read afresh, must still say the window has passed.
-              if (record?.state !== 'PendingDeletion' || (record.deletionDate ?? Infinity) > now)
-                return { writes: [], result: false };
-              const plan = planChange({ kind: 'deleteKey', keyId }, view, this.options.scope);
-              journal(plan.detail);
-              await destroyKeyObjects(record.locator);
-              return { writes: plan.writes, result: true };
-            });
-            if (done) deleted.push(keyId);
-          } catch (err) {
-            failed?.(keyId, err);
-          }
-        }
-        return deleted;
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [lock]);
+        const done = await this.core.transaction(async (tx) => {
+          // One sweeper at a time over every replica; the others skip the key.
+          const { rows } = await tx.query<{ ok: boolean }>(
+            'SELECT pg_try_advisory_xact_lock($1) AS ok',
+            [advisoryKey('sweep', this.options.settings.schema, this.core.scopeId)],
+          );
+          if (!rows[0]?.ok) return { writes: [], result: false };
+          const fresh = await this.viewFor(tx, { kind: 'deleteKey', keyId });
+          const record = fresh.key(keyId);
+          // The row, read afresh, must still say the window has passed. CancelKeyDeletion is
+          // refused from then on, so a destroy that outlives a failed COMMIT is finished by the
+          // next sweep, never undone.
+          if (record?.state !== 'PendingDeletion' || (record.deletionDate ?? Infinity) > now)
+            return { writes: [], result: false };
+          const plan = planChange({ kind: 'deleteKey', keyId }, fresh, this.options.scope);
+          journal(plan.detail);
+          await destroyKeyObjects(record.locator);
+          return { writes: plan.writes, result: true };
+        });
+        if (done) deleted.push(keyId);
+      } catch (err) {
+        failed?.(keyId, err);
       }
-    });
+    }
+    return deleted;
   }
 
   async creationsInProgress(): Promise<Set<string>> {

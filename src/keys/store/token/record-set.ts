@@ -95,7 +95,9 @@ export class RecordSet {
    */
   matches(object: DataObject): boolean {
     const known = this.known.get(object.handle);
-    return known !== undefined && known.label === object.label && known.tieBreak === latin1(object.value);
+    return (
+      known !== undefined && known.label === object.label && known.tieBreak === latin1(object.value)
+    );
   }
 
   add(object: DataObject): void {

@@ -34,8 +34,12 @@ export class RecordWriter {
   ) {}
 
   /** Runs `writes` (and destroys `alsoDestroy`) as one announced change; returns its generation. */
-  async write(writes: readonly RecordWrite[], alsoDestroy: readonly string[] = []): Promise<number> {
-    const change = Math.max(this.records.generation().value?.generation ?? 0, this.records.maxRevision()) + 1;
+  async write(
+    writes: readonly RecordWrite[],
+    alsoDestroy: readonly string[] = [],
+  ): Promise<number> {
+    const change =
+      Math.max(this.records.generation().value?.generation ?? 0, this.records.maxRevision()) + 1;
     await this.generation(change, true);
     try {
       for (const w of writes) await this.one(w, change);
@@ -117,7 +121,13 @@ export class RecordWriter {
   private async generation(generation: number, writing: boolean): Promise<void> {
     await this.replace(
       GENERATION_LABEL,
-      encodeGeneration({ generation, writing, host: hostname(), pid: process.pid, time: this.now() }),
+      encodeGeneration({
+        generation,
+        writing,
+        host: hostname(),
+        pid: process.pid,
+        time: this.now(),
+      }),
     );
   }
 }

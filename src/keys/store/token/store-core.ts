@@ -21,6 +21,7 @@ import { RecordSet } from './record-set';
 import { RecordWriter } from './record-writer';
 import { METADATA_APPLICATION } from './records';
 import { allApplied } from './write-outcome';
+import { OutcomeUnknown } from '../outcome-unknown';
 
 export interface TokenStoreOptions {
   readonly token: TokenApi;
@@ -222,7 +223,9 @@ export class StoreCore {
     try {
       await this.writer.write(writes, destroy);
     } catch (err) {
-      if (!(await this.madeAnyway(writes, err))) throw err;
+      const outcome = await this.outcomeOf(writes, err);
+      if (outcome === 'unknown') throw new OutcomeUnknown(err);
+      if (outcome === 'not made') throw err;
     }
     try {
       this.lock?.announce(this.records.generation().value?.generation ?? 0);
@@ -234,15 +237,18 @@ export class StoreCore {
   }
 
   /** After a failed write: reads the token again and says whether the change is there. */
-  private async madeAnyway(writes: readonly RecordWrite[], err: unknown): Promise<boolean> {
+  private async outcomeOf(
+    writes: readonly RecordWrite[],
+    err: unknown,
+  ): Promise<'made' | 'not made' | 'unknown'> {
     this.dirty = true;
-    if (err instanceof CallTimedOut && !(await err.settled)) return false;
+    if (err instanceof CallTimedOut && !(await err.settled)) return 'unknown';
     try {
       await this.scan();
     } catch {
-      return false; // Still dirty: the next check or change searches first.
+      return 'unknown'; // Still dirty: the next check or change searches first.
     }
-    return allApplied(writes, this.records.state());
+    return allApplied(writes, this.records.state()) ? 'made' : 'not made';
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,7 @@ import type {
 } from '../metadata-store';
 import type { MetadataState } from '../metadata-view';
 import { legacyConversion } from './legacy-conversion';
+import { OutcomeUnknown } from '../outcome-unknown';
 import { describeOwner, newOwner, ownerMayBeAlive, retireOwner, sameOwner } from './owner';
 import { METADATA_APPLICATION, aliasLabel, encodeIntent, intentLabel } from './records';
 import { StoreCore, type TokenStoreOptions } from './store-core';
@@ -115,7 +116,13 @@ export class TokenMetadataStore implements MetadataStore {
         );
       }
       const plan = planChange(change, this.core.view(), this.options.scope);
-      await this.core.commit(plan.writes, [handle]);
+      try {
+        await this.core.commit(plan.writes, [handle]);
+      } catch (err) {
+        // Not known whether the key was recorded: reconcile() reads the token and decides.
+        if (err instanceof OutcomeUnknown) this.intents.delete(intent.keyId);
+        throw err;
+      }
       this.intents.delete(intent.keyId);
       return plan.detail;
     });

@@ -12,7 +12,9 @@ import { parseAliasRecord, parseKeyRecord } from '../record-validation';
 const stored = (value: KeyMetadataRecord | AliasRecord | null | undefined, alias: boolean) =>
   value === null || value === undefined
     ? value
-    : JSON.stringify((alias ? parseAliasRecord : parseKeyRecord)(JSON.parse(JSON.stringify(value))));
+    : JSON.stringify(
+        (alias ? parseAliasRecord : parseKeyRecord)(JSON.parse(JSON.stringify(value))),
+      );
 
 function applied(w: RecordWrite, state: MetadataState): boolean {
   switch (w.kind) {

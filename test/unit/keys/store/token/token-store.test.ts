@@ -20,6 +20,7 @@ import {
   keyLabel,
 } from '../../../../../src/keys/store/token/records';
 import { CallTimedOut } from '../../../../../src/pkcs11/call-timed-out';
+import { OutcomeUnknown } from '../../../../../src/keys/store/outcome-unknown';
 import { HostLock } from '../../../../../src/keys/store/token/host-lock';
 import { TokenMetadataStore } from '../../../../../src/keys/store/token/token-store';
 import { memoryToken, type MemoryToken } from '../../../../support/memory-token';
@@ -309,7 +310,9 @@ describe('writes whose outcome the token did not report', () => {
       }
       return handle;
     };
-    await expect(writer.apply(tag(A, 'unknown'))).rejects.toThrow('CKR_DEVICE_ERROR');
+    const unknown = await writer.apply(tag(A, 'unknown')).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OutcomeUnknown);
+    expect((unknown as OutcomeUnknown).name).toBe('DependencyTimeoutException');
     mem.token.createData = createData;
     await writer.apply(tag(A, 'acknowledged'));
     await reader.refresh();
