@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { daemonKms, freePort, startDaemon, type Daemon } from '../support/daemon';
+import { daemonKms, freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { testDatabase, testPostgres } from '../support/postgres-server';
 import { testTokenEnv } from '../support/test-token';
@@ -135,3 +135,20 @@ it('signs within its staleness bound, refuses changes at once, and heals when th
   const { Tags } = await kms.send(new ListResourceTagsCommand({ KeyId: keyId }));
   expect(Tags?.map((t) => t.TagKey).sort()).toEqual(['after', 'before']);
 }, 120_000);
+
+it('says why it cannot start on the database (a refused password), and exits', async () => {
+  const [port, metrics] = [await freePort(), await freePort()];
+  const { code, output } = await runQkms(['serve'], {
+    ...testTokenEnv(),
+    ...testDatabase('refused').env,
+    QKMS_METADATA_POSTGRES_PASSWORD_FILE: '',
+    QKMS_METADATA_POSTGRES_PASSWORD: 'not-the-password',
+    QKMS_LISTEN_PORT: String(port),
+    QKMS_METRICS_PORT: String(metrics),
+  });
+  expect(code).toBe(1);
+  expect(output).toContain(
+    'cannot open the key metadata database: password authentication failed for user "qkms"',
+  );
+  expect(output).not.toContain('not-the-password');
+}, 60_000);
