@@ -83,13 +83,8 @@ export function signingPlan(
       `Algorithm ${algorithm} is incompatible with key spec ${key.record.keySpec}. Valid algorithms: ${spec.signingAlgorithms.join(', ')}.`,
     );
   }
-  const capability = ctx.capabilities.algorithm(algorithm);
-  if (!capability.ok) {
-    throw new KmsError(
-      'UnsupportedOperationException',
-      `${algorithm} is not available on this gateway's HSM: ${capability.reason}.`,
-    );
-  }
+  // A request invalid in itself is answered as AWS KMS would, whatever this HSM can do: the
+  // capability checks come after the message checks.
   const entry = SIGNING_ALGORITHM_TABLE[algorithm];
   if (!entry.messageTypes.includes(messageType)) {
     throw new KmsError(
@@ -101,6 +96,13 @@ export function signingPlan(
     throw new KmsError(
       'ValidationException',
       `Digest is invalid length for algorithm ${algorithm}.`,
+    );
+  }
+  const capability = ctx.capabilities.algorithm(algorithm);
+  if (!capability.ok) {
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${algorithm} is not available on this gateway's HSM: ${capability.reason}.`,
     );
   }
   if ('unavailable' in entry.mechanism) {

@@ -351,6 +351,30 @@ describe('key states and capabilities', () => {
     expect(described.KeyMetadata?.SigningAlgorithms).toEqual(['ED25519_SHA_512']);
   });
 
+  it('answers a request invalid in itself with ValidationException, even for an algorithm this HSM cannot run', async () => {
+    const send = (MessageType: 'RAW' | 'DIGEST', Message: Buffer) =>
+      failure(
+        t.kms.send(
+          new SignCommand({
+            KeyId: demoAlias('ECC_NIST_EDWARDS25519'),
+            Message,
+            MessageType,
+            SigningAlgorithm: 'ED25519_PH_SHA_512',
+          }),
+        ),
+      );
+    const raw = await send('RAW', Buffer.from('a message'));
+    expect([raw.name, raw.message]).toEqual([
+      'ValidationException',
+      'MessageType RAW is not valid for ED25519_PH_SHA_512. Valid message types: DIGEST.',
+    ]);
+    const short = await send('DIGEST', Buffer.alloc(32, 1));
+    expect([short.name, short.message]).toEqual([
+      'ValidationException',
+      'Digest is invalid length for algorithm ED25519_PH_SHA_512.',
+    ]);
+  });
+
   it('refuses ED25519_SHA_512 over a DIGEST: pure Ed25519 signs the message itself', async () => {
     const err = await failure(ed25519DigestSign('ED25519_SHA_512'));
     expect(err.name).toBe('ValidationException');
