@@ -5,6 +5,8 @@
 // header values with line breaks, tabs and space runs folded to one space and the ends trimmed.
 // test/unit/auth/sigv4-property.test.ts holds it to the real signer on random requests.
 
+import { KmsError } from '../errors/kms-error';
+
 /** encodeURIComponent plus the four characters it leaves alone that SigV4 encodes. */
 const escape = (s: string): string =>
   encodeURIComponent(s).replace(
@@ -12,9 +14,21 @@ const escape = (s: string): string =>
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 
+/** Percent-decoding of what a client sent: malformed escapes are the client's error, not a 500. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new KmsError(
+      'SerializationException',
+      'The request URI is not valid percent-encoded UTF-8.',
+    );
+  }
+}
+
 export function canonicalPath(received: string): string {
   const hash = received.indexOf('#');
-  const path = decodeURIComponent(hash === -1 ? received : received.slice(0, hash));
+  const path = decode(hash === -1 ? received : received.slice(0, hash));
   // Every KMS call is POST /: skip the normalisation below for it.
   if (path === '/') return path;
   const segments: string[] = [];
@@ -33,8 +47,8 @@ export function canonicalQuery(query: string): string {
   const pairs: [string, string][] = [];
   for (const pair of query.split('&')) {
     const eq = pair.indexOf('=');
-    const key = decodeURIComponent(eq === -1 ? pair : pair.slice(0, eq));
-    const value = eq === -1 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    const key = decode(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
     // A presigned URL's own signature is not part of what it signs.
     if (key.toLowerCase() === 'x-amz-signature') continue;
     pairs.push([escape(key), escape(value)]);

@@ -119,6 +119,9 @@ const isoBasic = (ms: number): string =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
+/** Query parameters of SigV4 query authentication (matched before decoding, any case). */
+const QUERY_AUTH = /&x-amz-(signature|credential|algorithm)(=|&|$)/i;
+
 /** One per process: a client's key is the same for every request it signs that day. */
 const signingKeys = new SigningKeyCache(256);
 
@@ -133,6 +136,13 @@ export async function verifySigV4(
   const header = parts.headers.authorization;
   if (header === undefined)
     throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  // Presigned (query-string) requests are not served, and a header-signed request that also
+  // carries query authentication is ambiguous: refuse it rather than ignore the extra part.
+  if (QUERY_AUTH.test(`&${parts.query}`)) {
+    throw incomplete(
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.',
+    );
+  }
   const auth = parseAuthorization(header);
   if (auth.service !== options.service) {
     throw invalid(`Credential should be scoped to correct service: '${options.service}'.`);

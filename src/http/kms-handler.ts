@@ -15,6 +15,7 @@ import { accessRequest } from './access-request';
 import { Throttled, type Admission, type ThrottleReason } from './admission';
 import { auditEvent } from './audit-record';
 import { parseInput } from './parse-input';
+import { LogBudget } from './log-budget';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
 
 const TARGET_PREFIX = 'TrentService.';
@@ -38,6 +39,8 @@ export interface KmsHandlerOptions {
   readonly admission?: Admission;
   /** Told about every request answered ThrottlingException, and why (metrics). */
   readonly throttled?: (reason: ThrottleReason) => void;
+  /** Host header values (lower case, with or without port) the API answers; absent: any. */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** The request as the signature covers it: method, raw path and query, headers, body bytes. */
@@ -104,6 +107,8 @@ export function kmsHandler(options: KmsHandlerOptions) {
       options.ctx.audit.record(auditEvent(context, options.ctx.catalog));
     };
     let admitted = false;
+    let authenticated = false;
+    let bodyRead = false;
     try {
       if (req.rawHeaders.length / 2 > MAX_HEADERS) {
         throw new KmsError(
@@ -113,8 +118,16 @@ export function kmsHandler(options: KmsHandlerOptions) {
       }
       // Nothing about the request is acted on before its signature checks out.
       const raw = await readBody(req, options.maxBodyBytes);
+      bodyRead = true;
       if (options.authenticate)
         principal = (await options.authenticate(req, requestParts(req, raw))).principal;
+      authenticated = true;
+      if (options.allowedHosts && !hostAllowed(req.headers.host, options.allowedHosts)) {
+        throw new KmsError(
+          'AccessDeniedException',
+          'The request is addressed to a host name this gateway does not serve (http.allowedHosts).',
+        );
+      }
       // Admission after the request is read and authenticated: a client trickling its body
       // (bounded by http.requestTimeoutMs) or sending bad signatures holds no slot.
       options.admission?.enter();
@@ -157,17 +170,42 @@ export function kmsHandler(options: KmsHandlerOptions) {
       }
       sendJson(res, 200, serializeOutput(output), requestId);
     } catch (err) {
-      error = toKmsError(err);
-      const level = error.status >= 500 ? 'error' : 'debug';
-      options.log[level](
-        {
+      if (!bodyRead && clientGone(req, err)) {
+        // The client hung up (mid-body, or before reading the answer): nothing to answer, and
+        // nothing the server did wrong. Counted apart from errors, logged quietly.
+        error = new KmsError('SerializationException', 'The client closed the connection.', err);
+        quiet.log(options.log, 'client closed the connection', { requestId });
+        options.observe?.(op?.name ?? 'unknown', CLIENT_CLOSED, elapsed(started));
+        if (admitted) options.admission?.leave();
+        return;
+      }
+      // Before the request is authenticated, anything unexpected is the request's fault (a
+      // malformed URI, header or body): a client error, never a 500 an anonymous client caused.
+      error =
+        !authenticated && !(err instanceof KmsError)
+          ? new KmsError('SerializationException', 'The request could not be read.', err)
+          : toKmsError(err);
+      if (error.status >= 500) {
+        options.log.error(
+          {
+            requestId,
+            operation: op?.name ?? 'unknown',
+            error: error.name,
+            cause: error.cause === undefined ? undefined : String(error.cause),
+          },
+          'request failed',
+        );
+      } else if (!authenticated) {
+        quiet.log(options.log, 'request refused before authentication', {
           requestId,
-          operation: op?.name ?? 'unknown',
           error: error.name,
-          cause: error.cause === undefined ? undefined : String(error.cause),
-        },
-        'request failed',
-      );
+        });
+      } else {
+        options.log.debug(
+          { requestId, operation: op?.name ?? 'unknown', error: error.name },
+          'request failed',
+        );
+      }
       if (op) {
         try {
           audit(op);
@@ -183,10 +221,33 @@ export function kmsHandler(options: KmsHandlerOptions) {
     } finally {
       if (admitted) options.admission?.leave();
     }
-    options.observe?.(
-      op?.name ?? 'unknown',
-      error ? error.name : 'success',
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
+    options.observe?.(op?.name ?? 'unknown', error ? error.name : 'success', elapsed(started));
   };
 }
+
+/** The outcome label of requests whose client went away before its answer (as nginx's 499). */
+export const CLIENT_CLOSED = 'ClientClosedRequest';
+
+const elapsed = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
+
+/** Whether a failure is the client's connection ending, not anything about the request. */
+function clientGone(req: IncomingMessage, err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    req.destroyed ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNABORTED' ||
+    (err instanceof Error && err.message === 'aborted')
+  );
+}
+
+/** Whether the Host header names one of `allowed` (entries with or without a port). */
+function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase();
+  const bare = name.replace(/:\d+$/, '');
+  return allowed.some((entry) => entry === name || entry === bare);
+}
+
+/** Failures of unauthenticated requests and hang-ups: logged at debug, 20 lines a second at most. */
+const quiet = new LogBudget(20);

@@ -71,10 +71,19 @@ function sanitize(root: unknown): number {
 }
 
 /** Parses a request body: it must be one JSON object. */
+/** Strict UTF-8: a body with invalid bytes is refused, not silently given U+FFFD characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  let text: string;
+  try {
+    text = body.length === 0 ? '{}' : UTF8.decode(body);
+  } catch {
+    throw new KmsError('SerializationException', 'The request body is not valid UTF-8.');
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.length === 0 ? '{}' : body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new KmsError('SerializationException', 'The request body is not valid JSON.');
   }

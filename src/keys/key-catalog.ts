@@ -4,7 +4,9 @@
 // only those entries are rebuilt. A key's public half is read from the token the first time a
 // request needs it, not at start-up: start-up cost must not grow with the number of keys.
 
+import { randomBytes } from 'node:crypto';
 import { keyShape, nodePublicKey, spkiDer } from '../crypto/public-key';
+import { MarkerCodec } from './marker-codec';
 import { KmsError } from '../errors/kms-error';
 import type { TokenApi } from '../pkcs11/token-api';
 import { aliasArn, keyArn, type ArnScope } from './arns';
@@ -37,6 +39,8 @@ export class KeyCatalog {
     private readonly config: ConfigKeys,
     private readonly token: TokenApi,
     readonly scope: ArnScope,
+    /** Pages the listings: its key is shared by every process of the store (open-keys.ts). */
+    readonly markers: MarkerCodec = new MarkerCodec(randomBytes(32)),
   ) {
     this.rebuild(null);
     store.onChange((changed) => this.rebuild(changed));

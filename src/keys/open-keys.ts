@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger';
 import type { TokenApi, TokenDescription } from '../pkcs11/token-api';
 import { loadConfigKeys } from './config-keys';
 import { KeyCatalog } from './key-catalog';
+import { MarkerCodec } from './marker-codec';
 import { KeyStore } from './key-store';
 import { Poller } from './poller';
 import type { MetadataStore } from './store/metadata-store';
@@ -64,8 +65,10 @@ export async function openKeys(parts: {
           lockTimeoutMs: config.metadata.lockTimeoutMs,
         });
   let opened: string[];
+  let markerKey: Buffer;
   try {
     opened = await metadata.open();
+    markerKey = await metadata.sharedSecret('paging-markers');
   } catch (err) {
     // Nothing may keep the process alive after a failed start (a pool, a lock file, a watcher).
     await metadata.close().catch(() => undefined);
@@ -73,7 +76,9 @@ export async function openKeys(parts: {
   }
   const problems = [...loaded.problems, ...opened];
   problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
-  const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn);
+  // One marker key for every worker and replica of the store: a page from one, the next from another.
+  const markers = new MarkerCodec(markerKey);
+  const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn, markers);
   const store = new KeyStore(token, metadata, catalog, parts.audit, config.pkcs11.readOnly, now);
   await maintain(store, log);
   const poller = parts.poll

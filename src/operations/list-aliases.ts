@@ -16,7 +16,8 @@ export const listAliases = defineOperation({
     }
     const keyId = named === undefined ? undefined : ctx.catalog.resolve(named).record.keyId;
     const aliases = ctx.catalog.aliases().filter((a) => keyId === undefined || a.keyId === keyId);
-    const page = paginate(aliases, (a) => a.name, input.Limit, input.Marker);
+    const scope = { codec: ctx.catalog.markers, operation: 'ListAliases', owner: keyId ?? '' };
+    const page = paginate(aliases, (a) => a.name, scope, input.Limit, input.Marker);
     return {
       Aliases: page.items.map((a) => ({
         AliasName: a.name,

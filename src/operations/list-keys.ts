@@ -8,7 +8,14 @@ export const listKeys = defineOperation({
   name: 'ListKeys',
   input: { Limit: LIMIT, Marker: MARKER },
   async handle(input, ctx) {
-    const page = paginate(ctx.catalog.keys(), (k) => k.record.keyId, input.Limit, input.Marker);
+    const scope = { codec: ctx.catalog.markers, operation: 'ListKeys', owner: '' };
+    const page = paginate(
+      ctx.catalog.keys(),
+      (k) => k.record.keyId,
+      scope,
+      input.Limit,
+      input.Marker,
+    );
     return {
       Keys: page.items.map((k) => ({ KeyId: k.record.keyId, KeyArn: k.arn })),
       ...pageFields(page),

@@ -12,7 +12,12 @@ export const listResourceTags = defineOperation({
     const sorted = [...key.record.tags].sort((a, b) =>
       a.TagKey < b.TagKey ? -1 : a.TagKey > b.TagKey ? 1 : 0,
     );
-    const page = paginate(sorted, (t) => t.TagKey, input.Limit ?? 50, input.Marker);
+    const scope = {
+      codec: ctx.catalog.markers,
+      operation: 'ListResourceTags',
+      owner: key.record.keyId,
+    };
+    const page = paginate(sorted, (t) => t.TagKey, scope, input.Limit ?? 50, input.Marker);
     return { Tags: page.items, ...pageFields(page) };
   },
 });

@@ -1,36 +1,31 @@
 // Limit/Marker paging shared by the List operations. A marker names the last item returned,
-// so pages stay consistent when keys are added between calls; a marker QKMS did not issue is
-// InvalidMarkerException.
+// so pages stay consistent when keys are added between calls; it is bound to the operation
+// and owner that issued it and cannot be forged (marker-codec.ts).
 
-import { KmsError } from '../errors/kms-error';
-
-const PREFIX = 'qkms1.';
+import type { MarkerCodec } from '../keys/marker-codec';
 
 export interface Page<T> {
   readonly items: T[];
   readonly nextMarker?: string;
 }
 
+/** Which listing a marker belongs to: the operation, and the key (or filter) it lists for. */
+export interface MarkerScope {
+  readonly codec: MarkerCodec;
+  readonly operation: string;
+  readonly owner: string;
+}
+
 export function paginate<T>(
   sorted: readonly T[],
   keyOf: (item: T) => string,
+  scope: MarkerScope,
   limit = 100,
   marker?: string,
 ): Page<T> {
   let start = 0;
   if (marker !== undefined) {
-    const after = marker.startsWith(PREFIX)
-      ? Buffer.from(marker.slice(PREFIX.length), 'base64url').toString('utf8')
-      : '';
-    if (
-      after === '' ||
-      Buffer.from(after, 'utf8').toString('base64url') !== marker.slice(PREFIX.length)
-    ) {
-      throw new KmsError(
-        'InvalidMarkerException',
-        'The marker that specifies where pagination should next begin is not valid.',
-      );
-    }
+    const after = scope.codec.decode(marker, scope.operation, scope.owner);
     start = sorted.findIndex((item) => keyOf(item) > after);
     if (start === -1) start = sorted.length;
   }
@@ -38,7 +33,7 @@ export function paginate<T>(
   const last = items[items.length - 1];
   const more = start + limit < sorted.length && last !== undefined;
   return more
-    ? { items, nextMarker: PREFIX + Buffer.from(keyOf(last), 'utf8').toString('base64url') }
+    ? { items, nextMarker: scope.codec.encode(scope.operation, scope.owner, keyOf(last)) }
     : { items };
 }
 

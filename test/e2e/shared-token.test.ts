@@ -7,6 +7,7 @@ import {
   DescribeKeyCommand,
   DisableKeyCommand,
   KMSClient,
+  ListKeysCommand,
   ScheduleKeyDeletionCommand,
   type KeyState,
 } from '@aws-sdk/client-kms';
@@ -81,3 +82,13 @@ it('shows a key created, aliased, disabled and scheduled for deletion through on
     ),
   ).toBe('PendingDeletion');
 }, 60_000);
+
+it('continues a listing on the other process with the marker this one issued', async () => {
+  const first = await a.kms.send(new ListKeysCommand({ Limit: 2 }));
+  expect(first.NextMarker).toBeDefined();
+  const rest = await bKms.send(new ListKeysCommand({ Marker: first.NextMarker, Limit: 1000 }));
+  const all = await a.kms.send(new ListKeysCommand({ Limit: 1000 }));
+  expect([...(first.Keys ?? []), ...(rest.Keys ?? [])].map((k) => k.KeyId)).toEqual(
+    (all.Keys ?? []).map((k) => k.KeyId),
+  );
+}, 30_000);

@@ -7,6 +7,8 @@ import {
   InvalidMarkerException,
   ListAliasesCommand,
   ListKeysCommand,
+  ListResourceTagsCommand,
+  TagResourceCommand,
   NotFoundException,
   type AliasListEntry,
   type KeyListEntry,
@@ -100,6 +102,42 @@ describe('ListKeys', () => {
     expect(pages).toBe(Math.ceil(ids.length / 3));
     for (const k of seen)
       expect(k.KeyArn).toBe(`arn:aws:kms:us-east-1:111122223333:key/${k.KeyId}`);
+  });
+
+  it('refuses a marker issued for another listing: operation, key or filter', async () => {
+    const keys = await t.kms.send(new ListKeysCommand({ Limit: 1 }));
+    const aliases = await t.kms.send(new ListAliasesCommand({ Limit: 1 }));
+    const refused = async (call: Promise<unknown>) => {
+      const err = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InvalidMarkerException);
+    };
+    await refused(t.kms.send(new ListAliasesCommand({ Marker: keys.NextMarker })));
+    await refused(t.kms.send(new ListKeysCommand({ Marker: aliases.NextMarker })));
+    const tagged = async (KeyId: string) => {
+      await t.kms.send(
+        new TagResourceCommand({
+          KeyId,
+          Tags: [
+            { TagKey: 'page-a', TagValue: '1' },
+            { TagKey: 'page-b', TagValue: '2' },
+          ],
+        }),
+      );
+      return (await t.kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata?.KeyId as string;
+    };
+    const [keyA, keyB] = [
+      await tagged(demoAlias('ECC_NIST_P256')),
+      await tagged(demoAlias('RSA_2048')),
+    ];
+    const tags = await t.kms.send(new ListResourceTagsCommand({ KeyId: keyA, Limit: 1 }));
+    expect(tags.NextMarker).toBeDefined();
+    await refused(
+      t.kms.send(new ListResourceTagsCommand({ KeyId: keyB, Marker: tags.NextMarker })),
+    );
+    await refused(t.kms.send(new ListAliasesCommand({ KeyId: keyA, Marker: aliases.NextMarker })));
   });
 
   it('refuses a marker it did not issue', async () => {

@@ -83,5 +83,10 @@ export interface MetadataStore {
   /** Key ids with a creation in progress anywhere (so orphan listings can leave them alone). */
   creationsInProgress(): Promise<Set<string>>;
   health(): StoreHealth;
+  /**
+   * A random secret for `purpose`, made once and the same for every process of the store (the
+   * paging markers' key). A read-only process that finds none makes one of its own.
+   */
+  sharedSecret(purpose: string): Promise<Buffer>;
   close(): Promise<void>;
 }

@@ -49,8 +49,14 @@ describe('canonicalPath', () => {
     expect(canonicalPath(path)).toBe(want);
   });
 
-  it('throws URIError on a malformed escape, as decodeURIComponent does', () => {
-    expect(() => canonicalPath('/%zz')).toThrow(URIError);
+  it('answers a malformed escape with SerializationException, a client error (never a 500)', () => {
+    for (const bad of [
+      () => canonicalPath('/%zz'),
+      () => canonicalQuery('a=%ZZ'),
+      () => canonicalQuery('%E0%A4%A=1'),
+    ]) {
+      expect(bad).toThrow(expect.objectContaining({ name: 'SerializationException' }));
+    }
   });
 });
 

@@ -1,5 +1,10 @@
-import { thrownKmsError } from '../../support/thrown';
+import { randomBytes } from 'node:crypto';
+import { MarkerCodec } from '../../../src/keys/marker-codec';
 import { pageFields, paginate } from '../../../src/operations/paging';
+import { thrownKmsError } from '../../support/thrown';
+
+const CODEC = new MarkerCodec(randomBytes(32));
+const SCOPE = { codec: CODEC, operation: 'ListKeys', owner: '' };
 
 const ITEMS = Array.from({ length: 250 }, (_, i) => `key-${String(i).padStart(4, '0')}`);
 const self = (s: string): string => s;
@@ -8,17 +13,17 @@ const invalidMarker = thrownKmsError;
 
 describe('paginate', () => {
   it('walks 250 items in three pages of at most 100', () => {
-    const p1 = paginate(ITEMS, self, 100);
+    const p1 = paginate(ITEMS, self, SCOPE, 100);
     expect(p1.items).toEqual(ITEMS.slice(0, 100));
     expect(pageFields(p1)).toEqual({ NextMarker: p1.nextMarker, Truncated: true });
     expect(typeof p1.nextMarker).toBe('string');
 
-    const p2 = paginate(ITEMS, self, 100, p1.nextMarker);
+    const p2 = paginate(ITEMS, self, SCOPE, 100, p1.nextMarker);
     expect(p2.items).toEqual(ITEMS.slice(100, 200));
     expect(pageFields(p2).Truncated).toBe(true);
     expect(p2.nextMarker).not.toBe(p1.nextMarker);
 
-    const p3 = paginate(ITEMS, self, 100, p2.nextMarker);
+    const p3 = paginate(ITEMS, self, SCOPE, 100, p2.nextMarker);
     expect(p3.items).toEqual(ITEMS.slice(200, 250));
     expect(p3.nextMarker).toBeUndefined();
     expect(pageFields(p3)).toEqual({ Truncated: false });
@@ -26,7 +31,7 @@ describe('paginate', () => {
   });
 
   it('uses a limit of 100 when none is given', () => {
-    const page = paginate(ITEMS, self);
+    const page = paginate(ITEMS, self, SCOPE);
     expect(page.items).toHaveLength(100);
     expect(page.nextMarker).toBeDefined();
   });
@@ -37,7 +42,7 @@ describe('paginate', () => {
       let marker: string | undefined;
       let pages = 0;
       do {
-        const page = paginate(ITEMS, self, limit, marker);
+        const page = paginate(ITEMS, self, SCOPE, limit, marker);
         seen.push(...page.items);
         marker = page.nextMarker;
         pages++;
@@ -51,63 +56,71 @@ describe('paginate', () => {
     const page2 = paginate(
       ITEMS.slice(0, 200),
       self,
+      SCOPE,
       100,
-      paginate(ITEMS.slice(0, 200), self, 100).nextMarker,
+      paginate(ITEMS.slice(0, 200), self, SCOPE, 100).nextMarker,
     );
     expect(page2.items).toHaveLength(100);
     expect(pageFields(page2)).toEqual({ Truncated: false });
   });
 
   it('returns an empty, untruncated page for an empty list', () => {
-    expect(paginate([], self, 10)).toEqual({ items: [] });
+    expect(paginate([], self, SCOPE, 10)).toEqual({ items: [] });
   });
 
   it('stays consistent when an item is added before the marker between calls', () => {
-    const p1 = paginate(ITEMS, self, 100);
+    const p1 = paginate(ITEMS, self, SCOPE, 100);
     const grown = [...ITEMS.slice(0, 50), 'key-0049a', ...ITEMS.slice(50)].sort();
-    const p2 = paginate(grown, self, 100, p1.nextMarker);
+    const p2 = paginate(grown, self, SCOPE, 100, p1.nextMarker);
     expect(p2.items[0]).toBe('key-0100');
   });
 
   it('continues after the marker item even if that item was removed', () => {
-    const p1 = paginate(ITEMS, self, 100);
+    const p1 = paginate(ITEMS, self, SCOPE, 100);
     const shrunk = ITEMS.filter((k) => k !== 'key-0099');
-    expect(paginate(shrunk, self, 100, p1.nextMarker).items[0]).toBe('key-0100');
+    expect(paginate(shrunk, self, SCOPE, 100, p1.nextMarker).items[0]).toBe('key-0100');
   });
 
   it('works with items that are not strings through keyOf', () => {
     const objects = ITEMS.map((name) => ({ name }));
-    const p1 = paginate(objects, (o) => o.name, 100);
-    expect(paginate(objects, (o) => o.name, 100, p1.nextMarker).items[0]).toEqual({
+    const p1 = paginate(objects, (o) => o.name, SCOPE, 100);
+    expect(paginate(objects, (o) => o.name, SCOPE, 100, p1.nextMarker).items[0]).toEqual({
       name: 'key-0100',
     });
   });
 
   it.each([
     ['a made-up string', 'abc'],
-    ['a marker with another prefix', 'qkms2.a2V5LTAwOTk'],
-    ['an empty marker body', 'qkms1.'],
-    ['a body that is not base64url', 'qkms1.!!!!'],
-    ['a body in standard base64 with padding', 'qkms1.a2V5LTAwOTk='],
+    [
+      'a marker of the earlier, unsigned form',
+      `qkms1.${Buffer.from('key-0099').toString('base64url')}`,
+    ],
+    [
+      'a hand-made marker',
+      `qkms2.${Buffer.from('["ListKeys","","key-0099"]').toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`,
+    ],
+    ['a marker with its body altered', 'ALTERED'],
+    ['a marker of another operation', CODEC.encode('ListAliases', '', 'key-0099')],
+    ['a marker of another key', CODEC.encode('ListKeys', 'other-key', 'key-0099')],
+    [
+      'a marker from a gateway with another secret',
+      new MarkerCodec(randomBytes(32)).encode('ListKeys', '', 'key-0099'),
+    ],
     ['an AWS-style marker', 'AE0AAAACAHVzZXIta2V5AAAA'],
-  ])('refuses %s with InvalidMarkerException', (_what, marker) => {
-    expect(invalidMarker(() => paginate(ITEMS, self, 100, marker))).toEqual({
+  ])('refuses %s with InvalidMarkerException', (_what, given) => {
+    const marker =
+      given === 'ALTERED'
+        ? (paginate(ITEMS, self, SCOPE, 100).nextMarker as string).replace(/^(qkms2\.)./, '$1A')
+        : given;
+    expect(invalidMarker(() => paginate(ITEMS, self, SCOPE, 100, marker))).toEqual({
       name: 'InvalidMarkerException',
       status: 400,
       message: 'The marker that specifies where pagination should next begin is not valid.',
     });
   });
 
-  it('refuses a marker with its body altered', () => {
-    const { nextMarker } = paginate(ITEMS, self, 100);
-    const forged = `${nextMarker as string}!`;
-    expect(invalidMarker(() => paginate(ITEMS, self, 100, forged)).name).toBe(
-      'InvalidMarkerException',
-    );
-  });
-
   it('returns an empty last page for a well-formed marker past the end', () => {
-    const past = `qkms1.${Buffer.from('zzzz').toString('base64url')}`;
-    expect(paginate(ITEMS, self, 100, past)).toEqual({ items: [] });
+    const past = CODEC.encode('ListKeys', '', 'zzzz');
+    expect(paginate(ITEMS, self, SCOPE, 100, past)).toEqual({ items: [] });
   });
 });

@@ -52,6 +52,13 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       PRIMARY KEY (scope, generation, kind, name)
     );
     CREATE INDEX changes_by_id ON ${s}.changes (change_id);
+    -- Random secrets every replica shares (the paging markers' key).
+    CREATE TABLE ${s}.secrets (
+      scope text NOT NULL,
+      purpose text NOT NULL,
+      value bytea NOT NULL,
+      PRIMARY KEY (scope, purpose)
+    );
   `,
 ];
 

@@ -80,7 +80,7 @@ export class PgCore {
       await this.withClient(async (client) => {
         if (!this.options.readOnly)
           await migrate(client, this.schema, this.options.settings.schema);
-        else this.schemaExists = await this.hasTables(client);
+        else this.schemaExists = await this.tablesExist(client);
       });
       await this.feed.start();
       await this.sync();
@@ -95,7 +95,8 @@ export class PgCore {
     }
   }
 
-  private async hasTables(client: PoolClient): Promise<boolean> {
+  /** Whether QKMS's tables are there (a read-only process never makes them). */
+  async tablesExist(client: PoolClient): Promise<boolean> {
     const { rows } = await client.query<{ ok: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AS ok`,
       [`${this.schema}.generations`],

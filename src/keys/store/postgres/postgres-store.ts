@@ -6,6 +6,7 @@
 // deletion sweeper runs on one replica at a time (a session advisory lock) and destroys a key's
 // objects in the transaction that removes its row, after reading that the window has passed.
 
+import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { KmsError } from '../../../errors/kms-error';
 import type { KeyLocator } from '../../../pkcs11/token-api';
@@ -313,6 +314,31 @@ export class PostgresMetadataStore implements MetadataStore {
       );
       return new Set(rows.map((r) => r.key_id).filter((id) => !abandoned.has(id)));
     });
+  }
+
+  async sharedSecret(purpose: string): Promise<Buffer> {
+    const value = await this.core.withClient(async (client) => {
+      if (!this.options.readOnly) {
+        // The first replica's secret stays: the others' inserts do nothing.
+        await client.query(
+          `INSERT INTO ${this.schema}.secrets (scope, purpose, value) VALUES ($1, $2, $3)
+           ON CONFLICT (scope, purpose) DO NOTHING`,
+          [this.core.scopeId, purpose, randomBytes(32)],
+        );
+      }
+      const exists = this.options.readOnly ? await this.core.tablesExist(client) : true;
+      if (!exists) return undefined;
+      const { rows } = await client.query<{ value: Buffer }>(
+        `SELECT value FROM ${this.schema}.secrets WHERE scope = $1 AND purpose = $2`,
+        [this.core.scopeId, purpose],
+      );
+      return rows[0]?.value;
+    });
+    if (value) return value;
+    this.options.warn(
+      `no shared ${purpose} secret in the database yet: this read-only process uses its own`,
+    );
+    return randomBytes(32);
   }
 
   close(): Promise<void> {

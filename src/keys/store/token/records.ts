@@ -2,7 +2,8 @@
 //   qkms-key/<key id>        a key's metadata               {format 2, revision, record}
 //   qkms-alias/<name>        an alias, or its tombstone     {format 2, revision, alias | null}
 //   qkms-intent/<key id>     a key generation in progress   {format 2, owner, time}
-//   qkms-generation          the change counter readers poll (see generation.ts)
+//   qkms-generation          the change counter readers poll (record-writer.ts)
+//   qkms-secret/<purpose>    a random secret every process of the token shares (paging markers)
 // SoftHSM makes CKA_VALUE read-only, so a new revision is a new object and the old one is then
 // destroyed; after a crash in between both exist and readers keep the higher revision.
 // Objects written by QKMS before this layout (format 1: "qkms-key/<id>/<rev>.<nonce>", aliases
@@ -57,11 +58,13 @@ export type StoredObject =
       readonly record: KeyMetadataRecord;
       readonly aliases: readonly { readonly name: string; readonly creationDate: number }[];
     }
+  | { readonly kind: 'secret'; readonly purpose: string; readonly value: Buffer }
   | { readonly kind: 'unknown' };
 
 export const keyLabel = (keyId: string): string => `qkms-key/${keyId}`;
 export const aliasLabel = (name: string): string => `qkms-${name}`;
 export const intentLabel = (keyId: string): string => `qkms-intent/${keyId}`;
+export const secretLabel = (purpose: string): string => `qkms-secret/${purpose}`;
 
 const LEGACY_LABEL = /^qkms-key\/([0-9a-f-]{36})\/(\d+)(?:\.[0-9a-f]{8})?$/;
 
@@ -79,6 +82,9 @@ export const encodeIntent = (keyId: string, owner: IntentOwner, time: number): U
 
 export const encodeGeneration = (generation: GenerationRecord): Uint8Array =>
   encode({ generation });
+
+export const encodeSecret = (purpose: string, value: Buffer): Uint8Array =>
+  encode({ purpose, secret: value.toString('base64') });
 
 function parseJson(value: Uint8Array): Record<string, unknown> | null {
   try {
@@ -141,6 +147,14 @@ export function decodeObject(label: string, value: Uint8Array): StoredObject {
     if (alias !== null && alias.name !== name) return { kind: 'unknown' };
     return body.alias === null || alias
       ? { kind: 'alias', name, revision: body.revision, alias }
+      : { kind: 'unknown' };
+  }
+  if (label.startsWith('qkms-secret/')) {
+    const { purpose, secret } = body;
+    return typeof purpose === 'string' &&
+      secretLabel(purpose) === label &&
+      typeof secret === 'string'
+      ? { kind: 'secret', purpose, value: Buffer.from(secret, 'base64') }
       : { kind: 'unknown' };
   }
   if (label.startsWith('qkms-intent/')) {

@@ -27,7 +27,15 @@ import type { MetadataState } from '../metadata-view';
 import { legacyConversion } from './legacy-conversion';
 import { OutcomeUnknown } from '../outcome-unknown';
 import { describeOwner, newOwner, ownerMayBeAlive, retireOwner, sameOwner } from './owner';
-import { METADATA_APPLICATION, aliasLabel, encodeIntent, intentLabel } from './records';
+import { randomBytes } from 'node:crypto';
+import {
+  METADATA_APPLICATION,
+  aliasLabel,
+  encodeIntent,
+  encodeSecret,
+  intentLabel,
+  secretLabel,
+} from './records';
 import { StoreCore, type TokenStoreOptions } from './store-core';
 
 export type { TokenStoreOptions } from './store-core';
@@ -247,6 +255,39 @@ export class TokenMetadataStore implements MetadataStore {
         .map((i) => i.object.keyId)
         .filter((id) => !abandoned.has(id)),
     );
+  }
+
+  async sharedSecret(purpose: string): Promise<Buffer> {
+    const found = this.secret(purpose);
+    if (found) return found;
+    if (this.options.readOnly) {
+      this.options.warn(
+        `no shared ${purpose} secret in the token yet: this read-only process uses its own`,
+      );
+      return randomBytes(32);
+    }
+    // Made under the lock and announced, so two processes never make two.
+    return this.core.locked(async () => {
+      const again = this.secret(purpose);
+      if (again) return again;
+      const value = randomBytes(32);
+      await this.core.token.createData(
+        METADATA_APPLICATION,
+        secretLabel(purpose),
+        encodeSecret(purpose, value),
+      );
+      await this.core.commit([]);
+      return this.secret(purpose) ?? value;
+    });
+  }
+
+  /** The stored secret for `purpose`; of two (never made so, but possible), the same in every process. */
+  private secret(purpose: string): Buffer | undefined {
+    return this.core.records
+      .objectsOf('secret')
+      .filter((o) => o.object.purpose === purpose)
+      .map((o) => o.object.value)
+      .sort(Buffer.compare)[0];
   }
 
   /** The token is the store: whatever the token thread says decides (readiness, errors). */
