@@ -58,6 +58,34 @@ export function tamperAfterSigning(
   return client;
 }
 
+/**
+ * A KMS client whose request is changed before the SDK signs it: the signature covers exactly
+ * the bytes sent, so what is tested is the server's reading of them, not the signature check.
+ */
+export function tamperBeforeSigning(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  tamper: (request: HttpRequest) => void,
+): KMSClient {
+  const client = new KMSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  client.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<object, MetadataBearer>) =>
+      async (args: FinalizeHandlerArguments<object>) => {
+        const request = args.request as HttpRequest;
+        tamper(request);
+        if (request.body instanceof Uint8Array || typeof request.body === 'string')
+          request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        return next(args);
+      },
+    {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'qkmsTestTamperBeforeSigning',
+    },
+  );
+  return client;
+}
+
 export async function postKms(
   endpoint: string,
   target: string,
