@@ -12,9 +12,11 @@ export function renderConfigDocs(): string {
         ? `one of ${f.values?.map((v) => `\`${v}\``).join(', ')}`
         : f.type === 'count'
           ? `\`auto\` or integer (${f.min}–${f.max})`
-          : f.min !== undefined
-            ? `${f.type} (${f.min}–${f.max})`
-            : f.type;
+          : f.type === 'list'
+            ? 'list (YAML sequence, or comma-separated in the variable)'
+            : f.min !== undefined
+              ? `${f.type} (${f.min}–${f.max})`
+              : f.type;
     const def = f.default === undefined ? '*(none)*' : `\`${String(f.default)}\``;
     return `| \`${f.path}\` | \`${f.env}\` | ${type} | ${def} | ${cell(f.description)} |`;
   });

@@ -81,6 +81,16 @@ function coerce(
       if (!integral) return { problem: `${where} must be auto or an integer` };
       return coerce({ ...field, type: 'integer' }, raw, fromEnv);
     }
+    case 'list': {
+      const items = typeof raw === 'string' ? raw.split(',').map((v) => v.trim()) : raw;
+      if (
+        !Array.isArray(items) ||
+        items.length === 0 ||
+        !items.every((v): v is string => typeof v === 'string' && v.trim() !== '')
+      )
+        return { problem: `${where} must be a list of non-empty strings` };
+      return { value: items.map((v) => v.trim()) };
+    }
     case 'enum':
       if (typeof raw !== 'string' || !field.values?.includes(raw)) {
         return { problem: `${where} must be one of ${field.values?.join(', ')}` };

@@ -4,8 +4,11 @@
 
 import type { PolicyStatement } from '../auth/policy';
 
-/** `count`: a positive integer within min–max, or `auto` (one per CPU core). */
-export type FieldType = 'string' | 'integer' | 'boolean' | 'enum' | 'count';
+/**
+ * `count`: a positive integer within min–max, or `auto` (one per CPU core).
+ * `list`: a YAML sequence of strings, or a comma-separated environment value.
+ */
+export type FieldType = 'string' | 'integer' | 'boolean' | 'enum' | 'count' | 'list';
 
 export interface FieldSpec {
   readonly path: string;
@@ -313,6 +316,14 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'Time a client has to send a whole request (headers within a third of it); slower clients are disconnected. No token session is held while a request is read.',
   },
   {
+    path: 'http.allowedHosts',
+    env: 'QKMS_HTTP_ALLOWED_HOSTS',
+    type: 'list',
+    optional: true,
+    description:
+      'Host names (optionally with :port) requests may be addressed to; the signed Host header of any other request is answered AccessDeniedException. Unset: any host name. A SigV4 signature covers the Host header, so this stops a request signed for another endpoint sharing the same credentials from being replayed here. Behind load balancers, ingresses or Kubernetes Services clients reach the gateway under several names, so it is usually left unset there; see security.md.',
+  },
+  {
     path: 'http.maxInFlight',
     env: 'QKMS_HTTP_MAX_IN_FLIGHT',
     type: 'integer',
@@ -433,6 +444,8 @@ export interface QkmsConfig {
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxInFlight: number;
+    /** Host names, with or without a port; undefined: any host. */
+    readonly allowedHosts?: readonly string[];
   };
   readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** A number, or 'auto' for one per CPU core (resolved when serving). */

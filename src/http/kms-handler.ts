@@ -171,13 +171,11 @@ export function kmsHandler(options: KmsHandlerOptions) {
       sendJson(res, 200, serializeOutput(output), requestId);
     } catch (err) {
       if (!bodyRead && clientGone(req, err)) {
-        // The client hung up (mid-body, or before reading the answer): nothing to answer, and
-        // nothing the server did wrong. Counted apart from errors, logged quietly.
-        error = new KmsError('SerializationException', 'The client closed the connection.', err);
+        // The client hung up before its request was whole: nothing to answer, and nothing the
+        // server did wrong. Counted apart from errors, logged quietly.
         quiet.log(options.log, 'client closed the connection', { requestId });
         options.observe?.(op?.name ?? 'unknown', CLIENT_CLOSED, elapsed(started));
-        if (admitted) options.admission?.leave();
-        return;
+        return; // nothing admitted yet: admission follows the read body
       }
       // Before the request is authenticated, anything unexpected is the request's fault (a
       // malformed URI, header or body): a client error, never a 500 an anonymous client caused.
@@ -246,7 +244,10 @@ function hostAllowed(host: string | undefined, allowed: readonly string[]): bool
   if (host === undefined) return false;
   const name = host.toLowerCase();
   const bare = name.replace(/:\d+$/, '');
-  return allowed.some((entry) => entry === name || entry === bare);
+  return allowed.some((entry) => {
+    const wanted = entry.toLowerCase();
+    return wanted === name || wanted === bare;
+  });
 }
 
 /** Failures of unauthenticated requests and hang-ups: logged at debug, 20 lines a second at most. */

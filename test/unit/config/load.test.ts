@@ -76,6 +76,26 @@ describe('loadConfig defaults', () => {
     );
   });
 
+  it('takes http.allowedHosts as a YAML list or a comma-separated variable, unset by default', () => {
+    expect(loadConfig(undefined, BASE_ENV).config.http.allowedHosts).toBeUndefined();
+    expect(
+      loadConfig('http:\n  allowedHosts: [kms.example.internal, "kms:8443"]\n', BASE_ENV).config
+        .http.allowedHosts,
+    ).toEqual(['kms.example.internal', 'kms:8443']);
+    expect(
+      loadConfig(undefined, { ...BASE_ENV, QKMS_HTTP_ALLOWED_HOSTS: ' a.example , b.example' })
+        .config.http.allowedHosts,
+    ).toEqual(['a.example', 'b.example']);
+    for (const bad of ['http:\n  allowedHosts: []\n', 'http:\n  allowedHosts: [a, 7]\n']) {
+      expect(problemsOf(() => loadConfig(bad, BASE_ENV))).toEqual([
+        'http.allowedHosts must be a list of non-empty strings',
+      ]);
+    }
+    expect(
+      problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_HTTP_ALLOWED_HOSTS: 'a,,b' })),
+    ).toEqual(['QKMS_HTTP_ALLOWED_HOSTS must be a list of non-empty strings']);
+  });
+
   it('freezes the result', () => {
     expect(Object.isFrozen(loadConfig(undefined, BASE_ENV).config)).toBe(true);
   });
