@@ -3,7 +3,7 @@
 // dashboard read is in the exposition of a running gateway, so renaming a metric breaks this
 // test; every runbook link lands on a heading of docs/operations.md.
 
-import { createPrimaryMetrics } from '../../src/cluster/primary';
+import { createPrimaryMetrics } from '../../src/cluster/primary-metrics';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
