@@ -22,7 +22,13 @@ import { openKeys, type OpenedKeys } from './keys/open-keys';
 import { AuditTrail } from './audit/audit-trail';
 import { Policy } from './auth/policy';
 import type { Logger } from './log/logger';
-import { TokenClient, tokenProxy } from './pkcs11/token-client';
+import {
+  CLOSE_DEADLINE_MS,
+  THREAD_END_LIMIT_MS,
+  TokenClient,
+  TokenCloseError,
+  tokenProxy,
+} from './pkcs11/token-client';
 import { TokenError } from './pkcs11/token-error';
 import type { CredentialStore } from './auth/credential-store';
 import { verifySigV4, type RequestParts } from './auth/sigv4-verifier';
@@ -41,8 +47,35 @@ export interface Gateway {
   readonly store: KeyStore;
   readonly capabilities: Capabilities;
   readonly description: TokenDescription;
-  /** Stops accepting, lets in-flight requests finish, closes the token. */
+  /**
+   * Stops accepting, lets in-flight requests finish, closes the metadata store and the token,
+   * then every listener, within SHUTDOWN_LIMIT_MS whatever the HSM does. Rejects with a
+   * ShutdownError when something could not be closed cleanly (the listeners are closed anyway).
+   */
   close(): Promise<void>;
+}
+
+/** How long in-flight requests get to finish at shutdown before their connections are cut. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+/**
+ * How long the metadata store gets to finish a change in progress and close. Its close waits
+ * for that change, whose token calls each have a deadline; a database pool waits for its
+ * queries. Past it the store is left as it is: nothing of it outlives the process.
+ */
+const METADATA_CLOSE_MS = 2000;
+/** The longest a shutdown takes: drain, metadata store, token, token thread (docs/operations.md). */
+export const SHUTDOWN_LIMIT_MS =
+  SHUTDOWN_DRAIN_MS + METADATA_CLOSE_MS + CLOSE_DEADLINE_MS + THREAD_END_LIMIT_MS;
+
+/** A shutdown that finished with something not closed cleanly; `problems` says what. */
+export class ShutdownError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    /** The token thread is inside a PKCS#11 call that never returned: see TokenCloseError. */
+    readonly tokenThreadStuck: boolean,
+  ) {
+    super(`shutdown was not clean: ${problems.join('; ')}`);
+  }
 }
 
 export interface OpenedToken {
@@ -220,8 +253,6 @@ export async function startGateway(
     const listener = createListener(config, app, log);
     const server = listener.server;
     const connections = trackConnections(server);
-    server.requestTimeout = config.http.requestTimeoutMs;
-    server.headersTimeout = Math.ceil(config.http.requestTimeoutMs / 3);
     await listen(server, config.listen.host, config.listen.port);
     started = true;
     const startedKeys = keys;
@@ -238,17 +269,18 @@ export async function startGateway(
       description,
       close() {
         // Once, however often it is asked (two signals, a test and a signal).
-        shutdown ??= (async () => {
+        shutdown ??= (() => {
           closing = true;
           startedKeys.stopPolling();
           options.credentials?.unwatch();
           listener.stopWatching();
-          await connections.drain(SHUTDOWN_DRAIN_MS);
-          await startedKeys.metadata.close();
-          await client.shutdown();
-          await audit.close();
-          if (operationsListener)
-            await new Promise<void>((resolve) => health.close(() => resolve()));
+          return stop({
+            connections,
+            metadata: startedKeys.metadata,
+            client,
+            audit,
+            health: operationsListener ? health : null,
+          });
         })();
         return shutdown;
       },
@@ -312,8 +344,69 @@ function authenticatorFor(config: QkmsConfig, credentials: CredentialStore | nul
   return (_req: IncomingMessage, parts: RequestParts) => verifySigV4(parts, options);
 }
 
-/** How long in-flight requests get to finish at shutdown before their connections are cut. */
-const SHUTDOWN_DRAIN_MS = 10_000;
+/** What a running gateway closes at shutdown, in this order. */
+interface Running {
+  readonly connections: { drain(limitMs: number): Promise<void> };
+  readonly metadata: { close(): Promise<void> };
+  readonly client: TokenClient;
+  readonly audit: { close(): Promise<void> };
+  readonly health: Server | null;
+}
+
+/**
+ * Drains, then closes the metadata store (it may still write to the token), the token, the
+ * audit trail, and the operations listener last (liveness answers until the end). Every step
+ * is bounded and a failed one does not stop the next: the process must end either way.
+ */
+async function stop(running: Running): Promise<void> {
+  const problems: string[] = [];
+  let tokenThreadStuck = false;
+  try {
+    await running.connections.drain(SHUTDOWN_DRAIN_MS);
+    const store = await settleWithin(running.metadata.close(), METADATA_CLOSE_MS);
+    if (store !== null) problems.push(`the metadata store ${store}`);
+    try {
+      await running.client.shutdown();
+    } catch (err) {
+      problems.push(errorText(err));
+      tokenThreadStuck = err instanceof TokenCloseError && err.threadStuck;
+    }
+    // Closing the audit file is one close(2): nothing to bound.
+    await running.audit.close().catch((err: unknown) => {
+      problems.push(`the audit trail failed to close (${errorText(err)})`);
+    });
+  } finally {
+    if (running.health) await closeNow(running.health);
+  }
+  if (problems.length > 0) throw new ShutdownError(problems, tokenThreadStuck);
+}
+
+/** Waits for `work` up to `limitMs`: null once it has succeeded, else what went wrong. */
+function settleWithin(work: Promise<void>, limitMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const limit = setTimeout(() => resolve(`did not close within ${limitMs} ms`), limitMs);
+    work.then(
+      () => {
+        clearTimeout(limit);
+        resolve(null);
+      },
+      (err: unknown) => {
+        clearTimeout(limit);
+        resolve(`failed to close (${errorText(err)})`);
+      },
+    );
+  });
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Closes a listener and cuts what it is still serving (a scrape, a probe): the process is ending. */
+function closeNow(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {

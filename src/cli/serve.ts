@@ -1,17 +1,28 @@
-// `qkms serve`: start the gateway and run until SIGTERM/SIGINT, then drain and exit 0.
-// SIGHUP re-reads the credentials file (it is also re-read when it changes). With `workers`
-// above 1 this process becomes the cluster primary (src/cluster/primary.ts) and each worker
-// runs the gateway.
+// `qkms serve`: start the gateway and run until SIGTERM/SIGINT, then drain and exit: 0 when
+// everything closed cleanly, 1 otherwise (a token that could not be closed, e.g. an HSM that
+// is down), so that a supervisor starts a fresh process. The process ends within the gateway's
+// shutdown bound whatever the HSM does. SIGHUP re-reads the credentials file (it is also
+// re-read when it changes). With `workers` above 1 this process becomes the cluster primary
+// (src/cluster/primary.ts) and each worker runs the gateway.
 
 import cluster from 'node:cluster';
+import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
+import pino from 'pino';
 import { availableCores, runPrimary, workerCount } from '../cluster/primary';
 import { catchSignals, type Signals } from './signals';
 import { linkToPrimary } from '../cluster/worker-link';
 import type { CredentialStore } from '../auth/credential-store';
 import type { LoadedConfig } from '../config/load';
 import { ConfigError } from '../config/load';
-import { reportReload, startGateway, type Gateway, type GatewayOptions } from '../gateway';
+import {
+  reportReload,
+  SHUTDOWN_LIMIT_MS,
+  ShutdownError,
+  startGateway,
+  type Gateway,
+  type GatewayOptions,
+} from '../gateway';
 import { createLogger, type Logger } from '../log/logger';
 
 export function isLoopback(host: string): boolean {
@@ -27,21 +38,82 @@ export function assertLoopbackWithoutAuth(host: string): void {
   }
 }
 
+/** The exit code of a shutdown that could not close everything (the token, the store). */
+export const UNCLEAN_SHUTDOWN_EXIT_CODE = 1;
+/** How long a closed gateway's process may take to end by itself before it is made to. */
+const EXIT_GRACE_MS = 1000;
+/** How long the last log lines get to leave before a SIGKILL, which discards pino's buffer. */
+const LOG_FLUSH_LIMIT_MS = 1000;
+/** The longest from a stop signal to the end of this process (docs/operations.md): 24 s. */
+const EXIT_LIMIT_MS = SHUTDOWN_LIMIT_MS + Math.max(EXIT_GRACE_MS, LOG_FLUSH_LIMIT_MS);
+
+/**
+ * Ends this process at once, for when the token thread is stuck in a PKCS#11 call: Node joins
+ * every thread on exit (process.exit too), so nothing short of a signal ends it. SIGKILL, not
+ * SIGABRT: a core dump would hold the PIN. Supervisors count it as a failure and restart.
+ */
+function killThisProcess(): void {
+  process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * Ends the log stream and resolves once every line logged so far has been written, or after
+ * LOG_FLUSH_LIMIT_MS. pino writes stdout asynchronously and a SIGKILL would drop what is still
+ * queued; its flush() does not wait for that, but ending its stream (sonic-boom) does.
+ */
+function lastLinesWritten(log: Logger): Promise<void> {
+  const stream: unknown = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  return new Promise((resolve) => {
+    const limit = setTimeout(resolve, LOG_FLUSH_LIMIT_MS);
+    const written = () => {
+      clearTimeout(limit);
+      resolve();
+    };
+    if (!(stream instanceof EventEmitter) || !('end' in stream)) return written();
+    stream.once('finish', written).once('close', written).once('error', written);
+    (stream as EventEmitter & { end(): void }).end();
+  });
+}
+
 /** Waits for SIGTERM/SIGINT, then drains and closes the gateway; resolves with the exit code. */
 export async function waitForShutdown(
   gateway: Gateway,
   signals: Signals,
   log: Logger,
+  kill: () => void = killThisProcess,
 ): Promise<number> {
   const signal = await signals.stopRequested;
-  log.info({ signal }, 'shutting down');
+  log.info({ signal, limitMs: EXIT_LIMIT_MS }, 'shutting down');
   try {
     await gateway.close();
     return 0;
   } catch (err) {
-    log.error({ err: String(err) }, 'shutdown failed');
-    return 1;
+    const problems = err instanceof ShutdownError ? err.problems : [String(err)];
+    if (err instanceof ShutdownError && err.tokenThreadStuck) {
+      log.fatal(
+        { problems },
+        'shutdown: the token thread is stuck in a PKCS#11 call that never returned; the listeners are closed, ending the process with SIGKILL',
+      );
+      await lastLinesWritten(log);
+      kill();
+      return UNCLEAN_SHUTDOWN_EXIT_CODE; // Only reached when `kill` is a test's stand-in.
+    }
+    log.error(
+      { problems, code: UNCLEAN_SHUTDOWN_EXIT_CODE },
+      'shutdown was not clean; exiting non-zero so that a supervisor starts a fresh process',
+    );
+    return UNCLEAN_SHUTDOWN_EXIT_CODE;
   }
+}
+
+/**
+ * Returns `code` for the process to exit with once its event loop is empty, and makes sure it
+ * does: a handle left open by a step that gave up (a database pool, a lock-file watcher) would
+ * otherwise keep a closed gateway's process alive.
+ */
+function exitWithin(code: number): number {
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  return code;
 }
 
 /** SIGHUP re-reads the credentials (the gateway also re-reads them when the file changes). */
@@ -91,7 +163,7 @@ export async function runServe(loaded: LoadedConfig): Promise<number> {
   }
   const gateway = await startConfigured(loaded, signals, log);
   log.info({ url: gateway.url, auth: loaded.config.auth.mode }, 'QKMS is serving');
-  return waitForShutdown(gateway, signals, log);
+  return exitWithin(await waitForShutdown(gateway, signals, log));
 }
 
 /** One of several `qkms serve` processes: serves the API; the primary runs /metrics and /readyz. */
@@ -102,7 +174,7 @@ async function runWorker(loaded: LoadedConfig, signals: Signals, log: Logger): P
     log.info({ url: gateway.url }, 'worker serving');
     const code = await waitForShutdown(gateway, signals, log);
     unlink();
-    return code;
+    return exitWithin(code);
   } finally {
     // The IPC channel would keep this process alive after the gateway closed or failed to start.
     // worker.disconnect (not process.disconnect, which exits 0 at once) keeps the exit code.

@@ -14,8 +14,43 @@ import { MessageBatch } from './message-batch';
 import { TokenError } from './token-error';
 import { CallTimedOut } from './call-timed-out';
 
-/** Closing drains calls in flight (each bounded by its own deadline) and finalises the module. */
-const CLOSE_DEADLINE_MS = 10_000;
+/**
+ * Closing drains calls in flight (each bounded by its own deadline) and finalises the module.
+ * Past this the token is given up: its thread is ended without C_Finalize (DESIGN §10).
+ */
+export const CLOSE_DEADLINE_MS = 10_000;
+/**
+ * How long the token thread gets to end once told to. It ends at once unless a PKCS#11 call
+ * holds it (or holds a libuv pool thread for it): such a call never returns while the HSM hangs.
+ */
+export const THREAD_END_LIMIT_MS = 1000;
+
+/**
+ * A token that could not be closed cleanly. With `threadStuck` its thread is still inside a
+ * PKCS#11 call that may never return: Node joins every thread before a process exits, so this
+ * process can then end only by a signal.
+ */
+export class TokenCloseError extends Error {
+  constructor(
+    message: string,
+    readonly threadStuck: boolean,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** What went wrong with `close`, for the operator: the CKR name or the missed deadline. */
+function closeFailure(err: unknown): string {
+  if (err instanceof CallTimedOut) return `the token did not close within ${CLOSE_DEADLINE_MS} ms`;
+  const cause = err instanceof KmsError ? err.cause : undefined;
+  if (cause instanceof TokenError) {
+    // QKMS_RECOVERING: the token thread was reconnecting after a device fault (token-host.ts).
+    const why = cause.ckr === 'QKMS_RECOVERING' ? ': the HSM was unreachable' : '';
+    return `closing the token failed (${cause.message})${why}`;
+  }
+  return `closing the token failed (${err instanceof Error ? err.message : String(err)})`;
+}
 
 const CKM_NAMES = new Map<number, string>(
   Object.entries(CKM).map(([name, value]) => [value, `CKM_${name}`]),
@@ -171,16 +206,40 @@ export class TokenClient {
     }
   }
 
-  /** Closes the token (draining in-flight calls) and stops the thread. */
+  /**
+   * Closes the token (draining in-flight calls) and ends its thread, within CLOSE_DEADLINE_MS
+   * plus THREAD_END_LIMIT_MS whatever the HSM does. Rejects with a TokenCloseError when the
+   * token was not closed cleanly; the thread has been told to end either way.
+   */
   async shutdown(): Promise<void> {
     this.stopping = true;
-    if (!this.dead) {
-      try {
-        await this.call('close', []);
-      } finally {
-        await this.worker.terminate();
-      }
+    if (this.dead) return;
+    const failure = await this.call('close', []).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const ended = await this.endThread();
+    if (!ended) {
+      throw new TokenCloseError(
+        `${failure === null ? 'the token closed' : closeFailure(failure)}, and its thread did not end within ${THREAD_END_LIMIT_MS} ms: a PKCS#11 call is stuck in the HSM library`,
+        true,
+        failure,
+      );
     }
+    if (failure !== null) throw new TokenCloseError(closeFailure(failure), false, failure);
+  }
+
+  /** Ends the token thread; false if it is still running after THREAD_END_LIMIT_MS. */
+  private endThread(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const limit = setTimeout(() => resolve(false), THREAD_END_LIMIT_MS);
+      const ended = () => {
+        clearTimeout(limit);
+        resolve(true);
+      };
+      // terminate() settles once the thread has ended (it rejects only if it already had).
+      this.worker.terminate().then(ended, ended);
+    });
   }
 }
 

@@ -48,12 +48,14 @@ export class TokenHost implements TokenApi {
   /** Object handles are valid for one login only; the map is rebuilt after a re-login. */
   private readonly handles = new Map<string, KeyHandles>();
   private inFlight = 0;
-  private drained: (() => void) | null = null;
+  /** Told once no call is in the token any more (recovery and close may both be waiting). */
+  private readonly drainWaiters: (() => void)[] = [];
   private closing: Promise<void> | null = null;
   private options: OpenOptions | null = null;
   /** Set while the module is being re-initialised after a device fault. */
   private recovering: Promise<void> | null = null;
-  private pinRefused = false;
+  /** The CKR name with which the token refused the PIN on a reconnect; never tried again. */
+  private pinRefused: string | null = null;
   private reconnects = 0;
   /** Counts logins: handles given out under an earlier one are refused (data-objects.ts). */
   private login = 0;
@@ -112,7 +114,7 @@ export class TokenHost implements TokenApi {
     if (this.recovering || this.closing || !this.p11) return;
     const p11 = this.p11;
     this.recovering = (async () => {
-      if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+      await this.whenDrained();
       this.pool?.close();
       try {
         if (this.anchor) p11.C_CloseSession(this.anchor);
@@ -131,8 +133,9 @@ export class TokenHost implements TokenApi {
           this.reconnects++;
           return;
         } catch (err) {
-          if (PIN_REFUSED.some((name) => isCkr(err, name))) {
-            this.pinRefused = true;
+          const refused = PIN_REFUSED.find((name) => isCkr(err, name));
+          if (refused) {
+            this.pinRefused = refused;
             return;
           }
           await new Promise((r) => setTimeout(r, delay));
@@ -158,7 +161,18 @@ export class TokenHost implements TokenApi {
     }
   }
 
-  /** Refuses new work, waits for calls in flight, then finalises: never C_Finalize under a busy session. */
+  /** Resolves once no call is in the token (at once when none is). */
+  private whenDrained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
+   * Refuses new work, waits for calls in flight, then finalises: never C_Finalize under a busy
+   * session (DESIGN §10). A call that never returns (a hung HSM) keeps this waiting for good;
+   * the token client bounds `close` with its deadline and then ends this thread unfinalised.
+   * Rejects when the token was not closed cleanly, after finalising all the same.
+   */
   close(): Promise<void> {
     this.closing ??= this.finish();
     return this.closing;
@@ -167,17 +181,36 @@ export class TokenHost implements TokenApi {
   private async finish(): Promise<void> {
     const p11 = this.p11;
     if (!p11) return;
+    // Read before the drain: a recovery that is draining too would clear it meanwhile.
+    const down = this.connectionDown();
     this.pool?.close(); // rejects waiters; busy sessions are closed as they come back
-    if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+    await this.whenDrained();
+    const failures: unknown[] = down ? [down] : [];
     try {
       if (this.anchor) p11.C_CloseSession(this.anchor);
+    } catch (err) {
+      failures.push(err); // The device is gone; finalising still releases the module's state.
+    }
+    try {
       p11.C_Finalize();
+    } catch (err) {
+      failures.push(err);
     } finally {
       this.p11 = null;
       this.pool = null;
       this.anchor = null;
       this.handles.clear();
     }
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /** Why the token is not logged in now, if it is not: closing it then is not clean. */
+  private connectionDown(): Error | null {
+    if (this.pinRefused !== null) {
+      return new Error(`${this.pinRefused}: the token refused the PIN when QKMS logged in again`);
+    }
+    if (this.recovering) return new Error('QKMS_RECOVERING: the HSM connection is down');
+    return null;
   }
 
   private module(): pkcs11js.PKCS11 {
@@ -190,7 +223,7 @@ export class TokenHost implements TokenApi {
     work: (p11: pkcs11js.PKCS11, session: Buffer) => Promise<T> | T,
   ): Promise<T> {
     if (this.closing) throw new Error('QKMS_CLOSING: the token is shutting down');
-    if (this.recovering || this.pinRefused) {
+    if (this.recovering || this.pinRefused !== null) {
       throw new Error('QKMS_RECOVERING: the HSM connection is being re-established');
     }
     const p11 = this.module();
@@ -208,10 +241,7 @@ export class TokenHost implements TokenApi {
       throw err;
     } finally {
       pool.release(session, broken);
-      if (--this.inFlight === 0 && this.drained) {
-        this.drained();
-        this.drained = null;
-      }
+      if (--this.inFlight === 0) for (const drained of this.drainWaiters.splice(0)) drained();
     }
   }
 
@@ -367,7 +397,8 @@ export class TokenHost implements TokenApi {
 
   async stats(): Promise<TokenStats> {
     const pool = this.pool?.stats() ?? { sessions: 0, inUse: 0, waiting: 0 };
-    const connected = this.p11 !== null && !this.closing && !this.recovering && !this.pinRefused;
+    const connected =
+      this.p11 !== null && !this.closing && !this.recovering && this.pinRefused === null;
     return { loggedIn: connected, ...pool, reconnects: this.reconnects };
   }
 
