@@ -244,6 +244,7 @@ export async function startGateway(
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
+      ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
       policy: new Policy(config.policy),
       observe: (operation, outcome, seconds) => metrics.request(operation, outcome, seconds),
       admission,

@@ -31,8 +31,9 @@ import {
 /** Longer than a worker's own 1 s bound on reading its token state, so a slow token does not
  * drop a worker's counters out of the sum (Prometheus would read that as a counter reset). */
 const ASK_TIMEOUT_MS = 2500;
-/** A worker drains for up to 10 s and closes its token within 10 s more. */
-const STOP_LIMIT_MS = 25_000;
+/** A worker ends within 24 s of SIGTERM whatever its HSM does (gateway.ts SHUTDOWN_LIMIT_MS and
+ * serve.ts); a worker still there past this is killed. */
+export const STOP_LIMIT_MS = 25_000;
 const FIRST_RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A worker that served this long before dying resets the restart backoff. */

@@ -167,7 +167,8 @@ it('serves and converts the previous layout in place, one key per alias', async 
   await expectServed(first.kms);
   expect(first.output()).toContain('alias alias/both was recorded on keys');
   await first.stop();
-  // Only the new layout is left: one record per key and per alias, and the generation record.
+  // Only the new layout is left: one record per key and per alias, the generation record, and
+  // the paging-marker secret every process of this token shares.
   expect(dataLabels().sort()).toEqual(
     [
       `qkms-key/${A}`,
@@ -176,6 +177,7 @@ it('serves and converts the previous layout in place, one key per alias', async 
       'qkms-alias/both',
       'qkms-alias/tagged',
       'qkms-generation',
+      'qkms-secret/paging-markers',
     ].sort(),
   );
   const again = await serve();

@@ -10,20 +10,6 @@ const KEY = { accessKeyId: 'QKMSHOSTS0000001', secretAccessKey: 'hosts-secret-01
 const CREDENTIALS = `principals:\n  hosts:\n    - accessKeyId: ${KEY.accessKeyId}\n      secretAccessKey: ${KEY.secretAccessKey}\n`;
 const SIGV4 = { QKMS_AUTH_MODE: 'sigv4', QKMS_CREDENTIALS: CREDENTIALS };
 
-let restricted: TestGateway;
-let open: TestGateway;
-beforeAll(async () => {
-  restricted = await startTestGateway({
-    env: { ...SIGV4, QKMS_HTTP_ALLOWED_HOSTS: 'kms.example.internal,KMS.Other.Example:8443' },
-    clientCredentials: KEY,
-  });
-  open = await startTestGateway({ env: SIGV4, clientCredentials: KEY });
-}, 60_000);
-afterAll(async () => {
-  await restricted?.close();
-  await open?.close();
-});
-
 /** ListKeys signed (with `credentials`) for this Host header; the error's name, or 'ok'. */
 async function listKeysAs(
   gateway: TestGateway,
@@ -43,31 +29,53 @@ async function listKeysAs(
   }
 }
 
-it('refuses a host name that is not listed, with a message naming the setting', async () => {
-  const err = (await restricted.kms.send(new ListKeysCommand({})).catch((e: unknown) => e)) as Error;
-  expect(err.name).toBe('AccessDeniedException');
-  expect(err.message).toContain('http.allowedHosts');
-  expect(await listKeysAs(restricted, 'kms.example.internal.attacker.example')).toBe(
-    'AccessDeniedException',
-  );
+// One gateway at a time: each closes (C_Finalize) the one SoftHSM module of this process.
+describe('with http.allowedHosts set', () => {
+  let restricted: TestGateway;
+  beforeAll(async () => {
+    restricted = await startTestGateway({
+      env: { ...SIGV4, QKMS_HTTP_ALLOWED_HOSTS: 'kms.example.internal,KMS.Other.Example:8443' },
+      clientCredentials: KEY,
+    });
+  }, 60_000);
+  afterAll(() => restricted?.close());
+
+  it('refuses a host name that is not listed, with a message naming the setting', async () => {
+    const err = (await restricted.kms
+      .send(new ListKeysCommand({}))
+      .catch((e: unknown) => e)) as Error;
+    expect(err.name).toBe('AccessDeniedException');
+    expect(err.message).toContain('http.allowedHosts');
+    expect(await listKeysAs(restricted, 'kms.example.internal.attacker.example')).toBe(
+      'AccessDeniedException',
+    );
+  });
+
+  it('serves listed names: any case, bare names at any port, names with a port at that port', async () => {
+    expect(await listKeysAs(restricted, 'kms.example.internal')).toBe('ok');
+    expect(await listKeysAs(restricted, 'KMS.Example.Internal:1234')).toBe('ok');
+    expect(await listKeysAs(restricted, 'kms.other.example:8443')).toBe('ok');
+    expect(await listKeysAs(restricted, 'kms.other.example:9000')).toBe('AccessDeniedException');
+    expect(await listKeysAs(restricted, 'kms.other.example')).toBe('AccessDeniedException');
+  });
+
+  it('checks the signature first: a listed host does not stand in for credentials', async () => {
+    const wrong = { accessKeyId: KEY.accessKeyId, secretAccessKey: 'not-the-secret-0123456789' };
+    expect(await listKeysAs(restricted, 'kms.example.internal', wrong)).toBe(
+      'InvalidSignatureException',
+    );
+  });
 });
 
-it('serves listed names: any case, bare names at any port, names with a port at that port', async () => {
-  expect(await listKeysAs(restricted, 'kms.example.internal')).toBe('ok');
-  expect(await listKeysAs(restricted, 'KMS.Example.Internal:1234')).toBe('ok');
-  expect(await listKeysAs(restricted, 'kms.other.example:8443')).toBe('ok');
-  expect(await listKeysAs(restricted, 'kms.other.example:9000')).toBe('AccessDeniedException');
-  expect(await listKeysAs(restricted, 'kms.other.example')).toBe('AccessDeniedException');
-});
+describe('without http.allowedHosts', () => {
+  let open: TestGateway;
+  beforeAll(async () => {
+    open = await startTestGateway({ env: SIGV4, clientCredentials: KEY });
+  }, 60_000);
+  afterAll(() => open?.close());
 
-it('checks the signature first: a listed host does not stand in for credentials', async () => {
-  const wrong = { accessKeyId: KEY.accessKeyId, secretAccessKey: 'not-the-secret-0123456789' };
-  expect(await listKeysAs(restricted, 'kms.example.internal', wrong)).toBe(
-    'InvalidSignatureException',
-  );
-});
-
-it('serves any host name when the setting is unset', async () => {
-  expect(await listKeysAs(open, undefined)).toBe('ok');
-  expect(await listKeysAs(open, 'anything.example:80')).toBe('ok');
+  it('serves any host name when the setting is unset', async () => {
+    expect(await listKeysAs(open, undefined)).toBe('ok');
+    expect(await listKeysAs(open, 'anything.example:80')).toBe('ok');
+  });
 });

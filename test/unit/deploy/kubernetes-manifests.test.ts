@@ -11,6 +11,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { loadConfig } from '../../../src/config/load';
+import { STOP_LIMIT_MS } from '../../../src/cluster/primary';
 
 const DIR = join(__dirname, '..', '..', '..', 'deploy', 'kubernetes');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
@@ -72,6 +73,18 @@ describe.each(FILES)('%s', (file) => {
           expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^REPLACE_ME/) });
         }
       }
+    }
+  });
+
+  it('gives QKMS its whole shutdown bound after the preStop pause before Kubernetes kills it', () => {
+    for (const deployment of find(docs, 'Deployment')) {
+      const pod = deployment.spec.template.spec as Doc;
+      const qkms = (pod.containers as Doc[]).find((c) => c.name === 'qkms') as Doc;
+      const pause = Number(qkms.lifecycle?.preStop?.sleep?.seconds ?? 0);
+      // The primary's bound, the longer of the two (a single process ends within 24 s).
+      expect(pod.terminationGracePeriodSeconds as number).toBeGreaterThanOrEqual(
+        pause + STOP_LIMIT_MS / 1000,
+      );
     }
   });
 

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load';
+import { STOP_LIMIT_MS } from '../../../src/cluster/primary';
 
 const UNIT = readFileSync(
   join(__dirname, '..', '..', '..', 'deploy', 'systemd', 'qkms.service'),
@@ -104,6 +105,10 @@ describe('qkms.service', () => {
     expect(directive('ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
     expect(directive('KillSignal')).toEqual(['SIGTERM']);
     expect(directive('RestartPreventExitStatus')).toEqual(['78']);
+    // systemd's SIGKILL only after QKMS's own bound (the primary's, with workers).
+    expect(Number(directive('TimeoutStopSec')[0])).toBeGreaterThanOrEqual(STOP_LIMIT_MS / 1000);
+    // An unclean shutdown (exit 1, or QKMS's own SIGKILL when the HSM hangs) is restarted.
+    expect(directive('Restart')).toEqual(['on-failure']);
   });
 
   it('makes the key-metadata lock directory the production example names, kept across restarts', () => {
