@@ -8,6 +8,7 @@ import { probeCapabilities, type Capabilities } from './crypto/capabilities';
 import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
 import { createRequestListener } from './http/app';
+import { hostMatcher } from './http/allowed-hosts';
 import { createListener } from './http/listener';
 import { createHealthServer, expose } from './http/health-listener';
 import { Admission } from './http/admission';
@@ -244,7 +245,9 @@ export async function startGateway(
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
-      ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
+      ...(config.http.allowedHosts
+        ? { hostAllowed: hostMatcher(config.http.allowedHosts, config.tls?.certFile ? 443 : 80) }
+        : {}),
       policy: new Policy(config.policy),
       observe: (operation, outcome, seconds) => metrics.request(operation, outcome, seconds),
       admission,

@@ -42,6 +42,19 @@ export function canonicalPath(received: string): string {
   return `${lead}${segments.map(escape).join('/')}${trail}`;
 }
 
+/**
+ * The query's parameter names, percent-decoded; a malformed escape anywhere in the query, names
+ * or values, is a SerializationException.
+ */
+export function queryKeys(query: string): string[] {
+  if (query === '') return [];
+  return query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq !== -1) decode(pair.slice(eq + 1));
+    return decode(eq === -1 ? pair : pair.slice(0, eq));
+  });
+}
+
 export function canonicalQuery(query: string): string {
   if (query === '') return '';
   const pairs: [string, string][] = [];
@@ -49,8 +62,8 @@ export function canonicalQuery(query: string): string {
     const eq = pair.indexOf('=');
     const key = decode(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
-    // A presigned URL's own signature is not part of what it signs.
-    if (key.toLowerCase() === 'x-amz-signature') continue;
+    // No presigned-URL exception for X-Amz-Signature: the verifier refuses query authentication
+    // before it gets here, so every parameter is part of what was signed.
     pairs.push([escape(key), escape(value)]);
   }
   // Encoded keys and values are ASCII, so code-unit order is the byte order SigV4 asks for.

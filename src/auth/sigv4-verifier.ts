@@ -8,7 +8,7 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KmsError } from '../errors/kms-error';
-import { canonicalRequest } from './sigv4-canonical';
+import { canonicalRequest, queryKeys } from './sigv4-canonical';
 import { sha256Hex } from './sigv4-hash';
 import { SigningKeyCache } from './sigv4-signing-key';
 
@@ -119,8 +119,14 @@ const isoBasic = (ms: number): string =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
-/** Query parameters of SigV4 query authentication (matched before decoding, any case). */
-const QUERY_AUTH = /&x-amz-(signature|credential|algorithm)(=|&|$)/i;
+/** Query parameters of SigV4 query authentication, lower-cased (matched after decoding). */
+const QUERY_AUTH = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-signature',
+  'x-amz-signedheaders',
+  'x-amz-security-token',
+]);
 
 /** One per process: a client's key is the same for every request it signs that day. */
 const signingKeys = new SigningKeyCache(256);
@@ -138,7 +144,8 @@ export async function verifySigV4(
     throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   // Presigned (query-string) requests are not served, and a header-signed request that also
   // carries query authentication is ambiguous: refuse it rather than ignore the extra part.
-  if (QUERY_AUTH.test(`&${parts.query}`)) {
+  // Decoded first: `X-Amz-%53ignature` is the same parameter to every SigV4 implementation.
+  if (queryKeys(parts.query).some((key) => QUERY_AUTH.has(key.toLowerCase()))) {
     throw incomplete(
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.',
     );

@@ -7,6 +7,7 @@ import { CONFIG_FIELDS, type AdoptedKeyConfig, type FieldSpec, type QkmsConfig }
 import { Secret } from './secret';
 import { CredentialStore, CredentialsError } from '../auth/credential-store';
 import { parsePolicy } from '../auth/policy';
+import { allowedHostProblem } from '../http/allowed-hosts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -313,6 +314,10 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
     problems.push('tls.clientCaFile needs tls.certFile and tls.keyFile');
   if (config.auth?.mode === 'mtls' && !tls.clientCaFile)
     problems.push('auth.mode mtls needs tls.clientCaFile');
+  for (const entry of config.http?.allowedHosts ?? []) {
+    const problem = allowedHostProblem(entry);
+    if (problem) problems.push(problem);
+  }
   const pin = readPin(env, config.pkcs11?.pinFile, problems);
   // Checked whenever a database is named: `qkms metadata migrate` uses it with the token store.
   const postgresPassword =

@@ -39,8 +39,8 @@ export interface KmsHandlerOptions {
   readonly admission?: Admission;
   /** Told about every request answered ThrottlingException, and why (metrics). */
   readonly throttled?: (reason: ThrottleReason) => void;
-  /** Host header values (lower case, with or without port) the API answers; absent: any. */
-  readonly allowedHosts?: readonly string[];
+  /** Whether the API answers a request with this Host header (http.allowedHosts); absent: any. */
+  readonly hostAllowed?: (host: string | undefined) => boolean;
 }
 
 /** The request as the signature covers it: method, raw path and query, headers, body bytes. */
@@ -87,6 +87,8 @@ export function kmsHandler(options: KmsHandlerOptions) {
     const requestId = randomUUID();
     const started = process.hrtime.bigint();
     let op: Operation | undefined;
+    /** The operation named by an authenticated request (before admission), for metrics and logs. */
+    let named: Operation | undefined;
     let principal: string | null = null;
     let input: Record<string, unknown> | undefined;
     let output: Record<string, unknown> | undefined;
@@ -116,13 +118,20 @@ export function kmsHandler(options: KmsHandlerOptions) {
           `A request may carry at most ${MAX_HEADERS} headers.`,
         );
       }
+      // Node keeps the first of several Host headers and the signature covers them all: one
+      // request, one host (as HTTP/1.1 asks).
+      if (req.headersDistinct.host && req.headersDistinct.host.length > 1)
+        throw new KmsError('SerializationException', 'A request may carry one Host header.');
       // Nothing about the request is acted on before its signature checks out.
       const raw = await readBody(req, options.maxBodyBytes);
       bodyRead = true;
       if (options.authenticate)
         principal = (await options.authenticate(req, requestParts(req, raw))).principal;
       authenticated = true;
-      if (options.allowedHosts && !hostAllowed(req.headers.host, options.allowedHosts)) {
+      // Only an authenticated request's operation is taken as named: refusals before this point
+      // are `unknown` in the metrics, which the alert rules leave out (operations.md).
+      named = operationFor(req.headers['x-amz-target']);
+      if (options.hostAllowed && !options.hostAllowed(req.headers.host)) {
         throw new KmsError(
           'AccessDeniedException',
           'The request is addressed to a host name this gateway does not serve (http.allowedHosts).',
@@ -141,7 +150,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
           'Without authentication QKMS only answers requests addressed to a loopback host name.',
         );
       }
-      op = operationFor(req.headers['x-amz-target']);
+      op = named;
       const contentType =
         (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) {
@@ -174,7 +183,7 @@ export function kmsHandler(options: KmsHandlerOptions) {
         // The client hung up before its request was whole: nothing to answer, and nothing the
         // server did wrong. Counted apart from errors, logged quietly.
         quiet.log(options.log, 'client closed the connection', { requestId });
-        options.observe?.(op?.name ?? 'unknown', CLIENT_CLOSED, elapsed(started));
+        options.observe?.(named?.name ?? 'unknown', CLIENT_CLOSED, elapsed(started));
         return; // nothing admitted yet: admission follows the read body
       }
       // Before the request is authenticated, anything unexpected is the request's fault (a
@@ -187,20 +196,25 @@ export function kmsHandler(options: KmsHandlerOptions) {
         options.log.error(
           {
             requestId,
-            operation: op?.name ?? 'unknown',
+            operation: named?.name ?? 'unknown',
             error: error.name,
             cause: error.cause === undefined ? undefined : String(error.cause),
           },
           'request failed',
         );
       } else if (!authenticated) {
-        quiet.log(options.log, 'request refused before authentication', {
-          requestId,
-          error: error.name,
-        });
+        // A failure QKMS did not foresee (not a KmsError) may be a bug of its own: a warning
+        // with its cause, still within the budget anyone can spend.
+        const unforeseen = !(err instanceof KmsError);
+        quiet.log(
+          options.log,
+          'request refused before authentication',
+          { requestId, error: error.name, ...(unforeseen ? { cause: String(err) } : {}) },
+          unforeseen ? 'warn' : 'debug',
+        );
       } else {
         options.log.debug(
-          { requestId, operation: op?.name ?? 'unknown', error: error.name },
+          { requestId, operation: named?.name ?? 'unknown', error: error.name },
           'request failed',
         );
       }
@@ -219,11 +233,11 @@ export function kmsHandler(options: KmsHandlerOptions) {
     } finally {
       if (admitted) options.admission?.leave();
     }
-    options.observe?.(op?.name ?? 'unknown', error ? error.name : 'success', elapsed(started));
+    options.observe?.(named?.name ?? 'unknown', error ? error.name : 'success', elapsed(started));
   };
 }
 
-/** The outcome label of requests whose client went away before its answer (as nginx's 499). */
+/** The outcome label of requests whose client hung up before the request was whole; nothing is sent. */
 export const CLIENT_CLOSED = 'ClientClosedRequest';
 
 const elapsed = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
@@ -237,17 +251,6 @@ function clientGone(req: IncomingMessage, err: unknown): boolean {
     code === 'ECONNABORTED' ||
     (err instanceof Error && err.message === 'aborted')
   );
-}
-
-/** Whether the Host header names one of `allowed` (entries with or without a port). */
-function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
-  if (host === undefined) return false;
-  const name = host.toLowerCase();
-  const bare = name.replace(/:\d+$/, '');
-  return allowed.some((entry) => {
-    const wanted = entry.toLowerCase();
-    return wanted === name || wanted === bare;
-  });
 }
 
 /** Failures of unauthenticated requests and hang-ups: logged at debug, 20 lines a second at most. */

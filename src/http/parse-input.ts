@@ -27,7 +27,8 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
     }
     case 'integer':
       // Past 2^53 JSON numbers are rounded on parsing: such a value is not the one sent.
-      if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) throw typeError(member, 'an integer');
+      if (typeof raw !== 'number' || !Number.isSafeInteger(raw))
+        throw typeError(member, 'an integer');
       return raw;
     case 'boolean':
       if (typeof raw !== 'boolean') throw typeError(member, 'a boolean');

@@ -51,7 +51,30 @@ const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
 /** No KMS input nests deeper than 3; anything far deeper is an attack on the parser's callers. */
 export const MAX_JSON_DEPTH = 10;
 
-/** Deletes dangerous keys throughout; returns the depth (stops counting past the limit). */
+/** With the u flag a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A string member's problem, if it has one: JSON escapes can spell an unpaired surrogate
+ * ("\ud800"), which is not Unicode text, and U+0000, which PostgreSQL cannot store; both are
+ * refused in every member so that the two metadata stores accept exactly the same requests.
+ */
+function stringProblem(text: string): string | null {
+  if (LONE_SURROGATE.test(text)) return 'contains an unpaired surrogate (not valid Unicode text)';
+  if (text.includes('\0')) return 'contains the character U+0000';
+  return null;
+}
+
+function checkString(text: string): void {
+  const problem = stringProblem(text);
+  if (problem)
+    throw new KmsError('SerializationException', `A string in the request body ${problem}.`);
+}
+
+/**
+ * Deletes dangerous keys throughout and refuses strings that are not proper text (names and
+ * values); returns the depth (stops counting past the limit).
+ */
 function sanitize(root: unknown): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[root, 1]];
@@ -63,17 +86,22 @@ function sanitize(root: unknown): number {
     for (const key of DANGEROUS_KEYS) {
       if (Object.hasOwn(node, key)) delete (node as Record<string, unknown>)[key];
     }
-    for (const child of Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const [name, child] of Object.entries(node)) {
+      checkString(name);
+      if (typeof child === 'string') checkString(child);
+      else if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
   }
   return deepest;
 }
 
-/** Parses a request body: it must be one JSON object. */
-/** Strict UTF-8: a body with invalid bytes is refused, not silently given U+FFFD characters. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Strict UTF-8: a body with invalid bytes is refused, not silently given U+FFFD characters; a
+ * byte-order mark is kept (and so is not valid JSON), as JSON.parse of the bytes would see it.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Parses a request body: it must be one JSON object of proper text. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   let text: string;
   try {

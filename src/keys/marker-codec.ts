@@ -1,6 +1,6 @@
 // Paging markers for the catalog's listings that only this gateway could have issued, for one
 // operation and one owner (the key of ListResourceTags, the KeyId filter of ListAliases): the
-// position, then an HMAC over everything. The key is a secret kept in the metadata store, so
+// position, then an HMAC over everything. The keys are secrets kept in the metadata store, so
 // every worker and replica of the store accepts every other's markers. Anything else is
 // InvalidMarkerException, as in AWS KMS.
 
@@ -15,15 +15,29 @@ const invalid = (): KmsError =>
     'The marker that specifies where pagination should next begin is not valid.',
   );
 
-export class MarkerCodec {
-  constructor(private readonly key: Buffer) {}
+/** A tag is 16 bytes in base64url: exactly 22 characters, the form `encode` writes. */
+const TAG = /^[A-Za-z0-9_-]{22}$/;
 
-  private mac(body: string): Buffer {
-    return createHmac('sha256', this.key)
+/**
+ * The keys markers are made and checked with, asked on every use: the first makes markers,
+ * every one is accepted (a key the store learns of later, or two made at once on two hosts).
+ */
+export type MarkerKeys = () => readonly Buffer[];
+
+export class MarkerCodec {
+  private readonly keys: MarkerKeys;
+
+  constructor(keys: Buffer | MarkerKeys) {
+    this.keys = Buffer.isBuffer(keys) ? () => [keys] : keys;
+  }
+
+  private static tag(key: Buffer, body: string): string {
+    return createHmac('sha256', key)
       .update('qkms paging marker\0')
       .update(body)
       .digest()
-      .subarray(0, 16);
+      .subarray(0, 16)
+      .toString('base64url');
   }
 
   /** A marker for the page after `last`, valid only for `operation` and `owner`. */
@@ -31,7 +45,9 @@ export class MarkerCodec {
     const body = Buffer.from(JSON.stringify([operation, owner, last]), 'utf8').toString(
       'base64url',
     );
-    return `${PREFIX}${body}.${this.mac(body).toString('base64url')}`;
+    const [key] = this.keys();
+    if (!key) throw new Error('no paging-marker key');
+    return `${PREFIX}${body}.${MarkerCodec.tag(key, body)}`;
   }
 
   /** The position a marker names, if this gateway issued it for this operation and owner. */
@@ -39,9 +55,14 @@ export class MarkerCodec {
     if (!marker.startsWith(PREFIX)) throw invalid();
     const [body, tag, ...rest] = marker.slice(PREFIX.length).split('.');
     if (body === undefined || tag === undefined || rest.length > 0) throw invalid();
-    const given = Buffer.from(tag, 'base64url');
-    const expected = this.mac(body);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+    // Compared as text: base64url decoding is lenient (padding, stray characters, unused bits),
+    // and a marker must be exactly one that was issued.
+    if (tag === undefined || !TAG.test(tag)) throw invalid();
+    const given = Buffer.from(tag, 'latin1');
+    const issued = this.keys().some((key) =>
+      timingSafeEqual(given, Buffer.from(MarkerCodec.tag(key, body), 'latin1')),
+    );
+    if (!issued) throw invalid();
     let fields: unknown;
     try {
       fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

@@ -2,6 +2,7 @@
 // and the store of changes; repairs what a crash left and runs the deletion sweeper; and, for a
 // serving gateway, keeps checking for other processes' changes in the background.
 
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { QkmsConfig } from '../config/schema';
@@ -17,6 +18,9 @@ import type { ConfigKeys } from './store/metadata-view';
 import { PostgresMetadataStore } from './store/postgres/postgres-store';
 import { TokenMetadataStore } from './store/token/token-store';
 import type { Secret } from '../config/secret';
+
+/** The metadata store's secret that keys the paging markers. */
+const MARKER_SECRET = 'paging-markers';
 
 export interface OpenedKeys {
   readonly catalog: KeyCatalog;
@@ -65,10 +69,9 @@ export async function openKeys(parts: {
           lockTimeoutMs: config.metadata.lockTimeoutMs,
         });
   let opened: string[];
-  let markerKey: Buffer;
   try {
     opened = await metadata.open();
-    markerKey = await metadata.sharedSecret('paging-markers');
+    await metadata.ensureSharedSecret(MARKER_SECRET);
   } catch (err) {
     // Nothing may keep the process alive after a failed start (a pool, a lock file, a watcher).
     await metadata.close().catch(() => undefined);
@@ -76,8 +79,11 @@ export async function openKeys(parts: {
   }
   const problems = [...loaded.problems, ...opened];
   problems.forEach((problem) => log.warn({ problem }, 'key catalog'));
-  // One marker key for every worker and replica of the store: a page from one, the next from another.
-  const markers = new MarkerCodec(markerKey);
+  // The store's marker keys, shared by every worker and replica: a page from one, the next from
+  // another. A read-only process facing a store without one makes markers with its own key
+  // until the store has one, and keeps accepting its own.
+  const ownKey = randomBytes(32);
+  const markers = new MarkerCodec(() => [...metadata.sharedSecrets(MARKER_SECRET), ownKey]);
   const catalog = new KeyCatalog(metadata, loaded.config, token, config.arn, markers);
   const store = new KeyStore(token, metadata, catalog, parts.audit, config.pkcs11.readOnly, now);
   await maintain(store, log);

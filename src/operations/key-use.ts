@@ -1,5 +1,6 @@
 // The checks every use of a key goes through, in the order KMS applies them: key state, key
-// usage, algorithm against key spec, what the token can do, then message type and length.
+// usage, algorithm against key spec, message type and length, then what this HSM can do (a
+// request invalid in itself gets its ValidationException even where the HSM lacks the algorithm).
 
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import {
@@ -17,6 +18,9 @@ import { KmsError } from '../errors/kms-error';
 import type { KeyEntry, KeyMetadataRecord } from '../keys/key-record';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
 import type { OperationContext } from './operation';
+
+/** ML-DSA's message representative (FIPS 204 mu) is 64 bytes. */
+const EXTERNAL_MU_BYTES = 64;
 
 /** Refuses keys that are disabled or pending deletion. */
 export function assertUsable(key: KeyEntry): void {
@@ -96,6 +100,12 @@ export function signingPlan(
     throw new KmsError(
       'ValidationException',
       `Digest is invalid length for algorithm ${algorithm}.`,
+    );
+  }
+  if (messageType === 'EXTERNAL_MU' && message.length !== EXTERNAL_MU_BYTES) {
+    throw new KmsError(
+      'ValidationException',
+      `External mu must be ${EXTERNAL_MU_BYTES} bytes for algorithm ${algorithm}.`,
     );
   }
   const capability = ctx.capabilities.algorithm(algorithm);

@@ -1,7 +1,9 @@
 // http.allowedHosts: a signed request addressed (by its signed Host header) to a name the
 // gateway does not serve is refused; names match without regard to case, bare names at any
-// port, names with a port only at that port; unset, any name is served.
+// port, names with a port only at that port (a Host header without one names the default port);
+// unset, any name is served. One request, one Host header.
 
+import { connect } from 'node:net';
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { tamperBeforeSigning } from '../support/raw-requests';
 import { startTestGateway, type TestGateway } from '../support/test-token';
@@ -53,9 +55,11 @@ describe('with http.allowedHosts set', () => {
 
   it('serves listed names: any case, bare names at any port, names with a port at that port', async () => {
     expect(await listKeysAs(restricted, 'kms.example.internal')).toBe('ok');
+    expect(await listKeysAs(restricted, 'kms.example.internal.')).toBe('ok');
     expect(await listKeysAs(restricted, 'KMS.Example.Internal:1234')).toBe('ok');
     expect(await listKeysAs(restricted, 'kms.other.example:8443')).toBe('ok');
     expect(await listKeysAs(restricted, 'kms.other.example:9000')).toBe('AccessDeniedException');
+    // Without a port the request is addressed to the default one (80 here, no TLS).
     expect(await listKeysAs(restricted, 'kms.other.example')).toBe('AccessDeniedException');
   });
 
@@ -77,5 +81,24 @@ describe('without http.allowedHosts', () => {
   it('serves any host name when the setting is unset', async () => {
     expect(await listKeysAs(open, undefined)).toBe('ok');
     expect(await listKeysAs(open, 'anything.example:80')).toBe('ok');
+  });
+
+  it('refuses a request with two Host headers before anything else', async () => {
+    const { hostname, port } = new URL(open.gateway.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(port), hostname, () =>
+        socket.end(
+          `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nHost: kms.example.internal\r\n` +
+            'X-Amz-Target: TrentService.ListKeys\r\nContent-Type: application/x-amz-json-1.1\r\n' +
+            'Content-Length: 2\r\nConnection: close\r\n\r\n{}',
+        ),
+      );
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('A request may carry one Host header.');
   });
 });

@@ -27,7 +27,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-type Factory = () => { make(): MetadataStore };
+/** What a test may vary about a store process. */
+interface ProcessOptions {
+  readonly readOnly?: boolean;
+  readonly warn?: (message: string) => void;
+}
+type Factory = () => { make(options?: ProcessOptions): MetadataStore };
 
 const STORES: [string, Factory][] = [
   [
@@ -35,7 +40,7 @@ const STORES: [string, Factory][] = [
     () => {
       const lockDir = mkdtempSync(join(tmpdir(), 'qkms-contract-'));
       return {
-        make: () =>
+        make: (options: ProcessOptions = {}) =>
           new TokenMetadataStore({
             token: t.gateway.token,
             description: t.gateway.description,
@@ -43,9 +48,9 @@ const STORES: [string, Factory][] = [
             scope: SCOPE,
             lockDir,
             lockTimeoutMs: 5000,
-            readOnly: false,
+            readOnly: options.readOnly ?? false,
             now: () => 1000,
-            warn: () => undefined,
+            warn: options.warn ?? (() => undefined),
           }),
       };
     },
@@ -61,16 +66,16 @@ const STORES: [string, Factory][] = [
         QKMS_AUTH_MODE: 'none',
       });
       return {
-        make: () =>
+        make: (options: ProcessOptions = {}) =>
           new PostgresMetadataStore({
             settings: config.metadata.postgres,
             password: postgresPassword,
             refreshSeconds: 1,
             config: NO_CONFIG_KEYS,
             scope: SCOPE,
-            readOnly: false,
+            readOnly: options.readOnly ?? false,
             now: () => 1000,
-            warn: () => undefined,
+            warn: options.warn ?? (() => undefined),
           }),
       };
     },
@@ -101,7 +106,7 @@ describe.each(STORES)('the %s store', (_name, factory) => {
   let a: MetadataStore;
   let b: MetadataStore;
   /** Another instance over the same token and lock directory, or the same database. */
-  let make: () => MetadataStore;
+  let make: (options?: ProcessOptions) => MetadataStore;
 
   beforeAll(async () => {
     make = factory().make;
@@ -127,6 +132,33 @@ describe.each(STORES)('the %s store', (_name, factory) => {
           ?.tags.map((x) => x.TagKey)
           .sort(),
       ).toEqual([...tags].sort());
+    }
+  });
+
+  it('makes one shared secret, the same for every process, also when two make it at once', async () => {
+    const purpose = `test-${randomUUID()}`;
+    const warnings: string[] = [];
+    const reader = make({ readOnly: true, warn: (m) => warnings.push(m) });
+    await reader.open();
+    try {
+      // A read-only process only looks: nothing to find yet, and it says so.
+      await reader.ensureSharedSecret(purpose);
+      expect(reader.sharedSecrets(purpose)).toEqual([]);
+      expect(warnings.join('\n')).toContain(`no shared ${purpose} secret`);
+      await Promise.all([a.ensureSharedSecret(purpose), b.ensureSharedSecret(purpose)]);
+      await b.refresh();
+      const [made] = a.sharedSecrets(purpose);
+      expect(made).toHaveLength(32);
+      expect(a.sharedSecrets(purpose)).toEqual([made]);
+      expect(b.sharedSecrets(purpose)).toEqual([made]);
+      // Asked again, nobody makes another; the reader finds it now.
+      await a.ensureSharedSecret(purpose);
+      await reader.refresh();
+      await reader.ensureSharedSecret(purpose);
+      expect(reader.sharedSecrets(purpose)).toEqual([made]);
+      expect(a.sharedSecrets(purpose)).toEqual([made]);
+    } finally {
+      await reader.close();
     }
   });
 

@@ -84,9 +84,14 @@ export interface MetadataStore {
   creationsInProgress(): Promise<Set<string>>;
   health(): StoreHealth;
   /**
-   * A random secret for `purpose`, made once and the same for every process of the store (the
-   * paging markers' key). A read-only process that finds none makes one of its own.
+   * Makes the random secret for `purpose` (the paging markers' key) unless the store holds one;
+   * a read-only process only looks, and warns when there is none.
    */
-  sharedSecret(purpose: string): Promise<Buffer>;
+  ensureSharedSecret(purpose: string): Promise<void>;
+  /**
+   * The stored secrets for `purpose`, as this process last read them, in the same order in every
+   * process (normally one; two writers on different hosts may each have made one).
+   */
+  sharedSecrets(purpose: string): readonly Buffer[];
   close(): Promise<void>;
 }

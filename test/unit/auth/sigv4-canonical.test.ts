@@ -70,8 +70,8 @@ describe('canonicalQuery', () => {
     ['flag&x=', 'flag=&x='],
     ['k=a+b%20c', 'k=a%2Bb%20c'],
     ['k=%7e%21', 'k=~%21'],
-    ['X-Amz-Signature=abc&x=1', 'x=1'],
-    ['x-amz-signature=abc', ''],
+    // Not left out as a presigned URL's signature would be: such requests are refused earlier.
+    ['X-Amz-Signature=abc&x=1', 'X-Amz-Signature=abc&x=1'],
   ])('%j → %j', (query, want) => {
     expect(canonicalQuery(query)).toBe(want);
   });

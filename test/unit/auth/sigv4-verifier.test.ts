@@ -171,6 +171,29 @@ describe('Authorization header checks', () => {
     await expect(err).rejects.toMatchObject({ name, ...(message ? { message } : {}) });
   });
 
+  it.each([
+    'X-Amz-Signature=00',
+    'x=1&x-amz-credential=a',
+    'X-Amz-Algorithm',
+    // The same names percent-encoded: decoded, they are query authentication all the same.
+    'X-Amz-%53ignature=aaaa',
+    'x-amz-signatur%65=zz',
+    'X-Amz-SignedHeaders=host',
+    'X-Amz-Security-Token=t',
+  ])('refuses a header-signed request that also carries query authentication (%s)', async (q) => {
+    await expect(verifySigV4({ ...parts, query: q }, options(context))).rejects.toMatchObject({
+      name: 'IncompleteSignatureException',
+      message: expect.stringContaining('Only one auth mechanism allowed'),
+    });
+  });
+
+  it('refuses a malformed query as malformed, before looking up the access key', async () => {
+    const unknown = withHeader(parts, 'authorization', auth.replace('AKIDEXAMPLE', 'AKIDUNKNOWN'));
+    await expect(
+      verifySigV4({ ...unknown, query: 'a=%ZZ' }, options(context)),
+    ).rejects.toMatchObject({ name: 'SerializationException' });
+  });
+
   it('requires the headers the service names (x-amz-target for KMS) to be signed', async () => {
     const err = verifySigV4(parts, {
       ...options(context),

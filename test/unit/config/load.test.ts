@@ -94,6 +94,18 @@ describe('loadConfig defaults', () => {
     expect(
       problemsOf(() => loadConfig(undefined, { ...BASE_ENV, QKMS_HTTP_ALLOWED_HOSTS: 'a,,b' })),
     ).toEqual(['QKMS_HTTP_ALLOWED_HOSTS must be a list of non-empty strings']);
+    // Each entry must be something a Host header can say.
+    expect(
+      problemsOf(() =>
+        loadConfig(undefined, {
+          ...BASE_ENV,
+          QKMS_HTTP_ALLOWED_HOSTS: 'https://kms.example.com,kms.example.com,*.example.com',
+        }),
+      ),
+    ).toEqual([
+      expect.stringContaining('entry "https://kms.example.com" is not a host name'),
+      expect.stringContaining('entry "*.example.com" is not a host name'),
+    ]);
   });
 
   it('freezes the result', () => {

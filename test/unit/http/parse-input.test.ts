@@ -274,9 +274,15 @@ describe('parseInput with other operation schemas', () => {
     expect(parseInput(listKeys.input, { Limit: 1000 })).toEqual({ Limit: 1000 });
   });
 
+  it('ListKeys reads a Limit written with an exponent as the integer it is', () => {
+    expect(parseInput(listKeys.input, JSON.parse('{"Limit": 1e3}'))).toEqual({ Limit: 1000 });
+  });
+
   it.each([
     ['a fraction', 1.5],
     ['a numeric string', '10'],
+    ['2^53, which JSON parsing may already have rounded', 2 ** 53],
+    ['a huge exponent', JSON.parse('2e53') as number],
   ])('ListKeys refuses a Limit that is %s with SerializationException', (_what, limit) => {
     expect(failure(() => parseInput(listKeys.input, { Limit: limit }))).toEqual({
       name: 'SerializationException',

@@ -53,6 +53,40 @@ describe('parseJsonObject', () => {
     });
   });
 
+  it('refuses bytes that are not UTF-8, and keeps a byte-order mark (not JSON)', () => {
+    expect(thrown(() => parseJsonObject(Buffer.from([0x7b, 0xff, 0x7d])))).toEqual({
+      name: 'SerializationException',
+      message: 'The request body is not valid UTF-8.',
+    });
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]);
+    expect(thrown(() => parseJsonObject(bom))).toEqual({
+      name: 'SerializationException',
+      message: 'The request body is not valid JSON.',
+    });
+  });
+
+  it.each([
+    ['an unpaired high surrogate in a value', '{"KeyId":"x\\ud800y"}', 'an unpaired surrogate'],
+    [
+      'an unpaired low surrogate deep down',
+      '{"Tags":[{"TagValue":"\\udc00"}]}',
+      'an unpaired surrogate',
+    ],
+    ['an unpaired surrogate in a member name', '{"\\ud800":1}', 'an unpaired surrogate'],
+    ['U+0000', '{"Description":"a\\u0000b"}', 'U+0000'],
+  ])('refuses a string with %s', (_what, body, problem) => {
+    expect(thrown(() => parseJsonObject(Buffer.from(body)))).toEqual({
+      name: 'SerializationException',
+      message: expect.stringContaining(problem),
+    });
+  });
+
+  it('accepts text beyond the BMP (a surrogate pair, escaped or not)', () => {
+    expect(parseJsonObject(Buffer.from('{"Description":"\\ud83d\\ude00 😀"}'))).toEqual({
+      Description: '😀 😀',
+    });
+  });
+
   it('drops __proto__, constructor and prototype members at every depth', () => {
     const parsed = parseJsonObject(
       Buffer.from(

@@ -107,16 +107,45 @@ describe('paginate', () => {
       new MarkerCodec(randomBytes(32)).encode('ListKeys', '', 'key-0099'),
     ],
     ['an AWS-style marker', 'AE0AAAACAHVzZXIta2V5AAAA'],
+    // Base64url decoding would take these for the issued tag: markers are compared as issued.
+    ['an issued marker with padding added', 'PAD'],
+    ['an issued marker with the unused bits of its tag set', 'BITS'],
   ])('refuses %s with InvalidMarkerException', (_what, given) => {
+    const issued = paginate(ITEMS, self, SCOPE, 100).nextMarker as string;
+    const flipLastBits = (m: string): string => {
+      const last = m.at(-1) as string;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      // The last of 22 characters carries 2 bits of the tag and 4 unused ones.
+      return m.slice(0, -1) + (alphabet[alphabet.indexOf(last) ^ 1] as string);
+    };
     const marker =
       given === 'ALTERED'
-        ? (paginate(ITEMS, self, SCOPE, 100).nextMarker as string).replace(/^(qkms2\.)./, '$1A')
-        : given;
+        ? issued.replace(/^(qkms2\.)./, '$1A')
+        : given === 'PAD'
+          ? `${issued}==`
+          : given === 'BITS'
+            ? flipLastBits(issued)
+            : given;
+    if (given === 'BITS')
+      expect(Buffer.from(marker.split('.')[2] as string, 'base64url')).toEqual(
+        Buffer.from(issued.split('.')[2] as string, 'base64url'),
+      );
     expect(invalidMarker(() => paginate(ITEMS, self, SCOPE, 100, marker))).toEqual({
       name: 'InvalidMarkerException',
       status: 400,
       message: 'The marker that specifies where pagination should next begin is not valid.',
     });
+  });
+
+  it('makes markers with the first of its keys and accepts every one of them', () => {
+    const [first, second] = [randomBytes(32), randomBytes(32)];
+    const both = new MarkerCodec(() => [first, second]);
+    const bySecond = new MarkerCodec(second).encode('ListKeys', '', 'key-0099');
+    const scope = { ...SCOPE, codec: both };
+    expect(paginate(ITEMS, self, scope, 1, bySecond).items).toEqual(['key-0100']);
+    const made = paginate(ITEMS, self, scope, 1).nextMarker as string;
+    const firstOnly = { ...SCOPE, codec: new MarkerCodec(first) };
+    expect(paginate(ITEMS, self, firstOnly, 1, made).items).toEqual(['key-0001']);
   });
 
   it('returns an empty last page for a well-formed marker past the end', () => {

@@ -55,6 +55,8 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly core: PgCore;
   /** Key ids of this process's creations in progress. */
   private readonly inFlight = new Set<string>();
+  /** Shared secrets by purpose, as read by ensureSharedSecret. */
+  private readonly secrets = new Map<string, Buffer>();
 
   constructor(options: PostgresStoreOptions) {
     this.core = new PgCore(options);
@@ -316,7 +318,7 @@ export class PostgresMetadataStore implements MetadataStore {
     });
   }
 
-  async sharedSecret(purpose: string): Promise<Buffer> {
+  async ensureSharedSecret(purpose: string): Promise<void> {
     const value = await this.core.withClient(async (client) => {
       if (!this.options.readOnly) {
         // The first replica's secret stays: the others' inserts do nothing.
@@ -334,11 +336,19 @@ export class PostgresMetadataStore implements MetadataStore {
       );
       return rows[0]?.value;
     });
-    if (value) return value;
+    if (value) {
+      this.secrets.set(purpose, value);
+      return;
+    }
     this.options.warn(
-      `no shared ${purpose} secret in the database yet: this read-only process uses its own`,
+      `no shared ${purpose} secret in the database yet: this read-only process uses its own until it restarts after a writable one made it`,
     );
-    return randomBytes(32);
+  }
+
+  /** One per purpose: the primary key (scope, purpose) allows no second, and none is changed. */
+  sharedSecrets(purpose: string): readonly Buffer[] {
+    const value = this.secrets.get(purpose);
+    return value ? [value] : [];
   }
 
   close(): Promise<void> {

@@ -257,37 +257,36 @@ export class TokenMetadataStore implements MetadataStore {
     );
   }
 
-  async sharedSecret(purpose: string): Promise<Buffer> {
-    const found = this.secret(purpose);
-    if (found) return found;
+  async ensureSharedSecret(purpose: string): Promise<void> {
+    if (this.sharedSecrets(purpose).length > 0) return;
     if (this.options.readOnly) {
       this.options.warn(
-        `no shared ${purpose} secret in the token yet: this read-only process uses its own`,
+        `no shared ${purpose} secret in the token yet: this read-only process uses its own until a writable one makes it`,
       );
-      return randomBytes(32);
+      return;
     }
-    // Made under the lock and announced, so two processes never make two.
-    return this.core.locked(async () => {
-      const again = this.secret(purpose);
-      if (again) return again;
-      const value = randomBytes(32);
+    await this.core.locked(async () => {
+      // A full read, not just the generation check: a process that died between making a
+      // secret and announcing it left one that only a search finds.
+      await this.core.scan();
+      if (this.sharedSecrets(purpose).length > 0) return;
       await this.core.token.createData(
         METADATA_APPLICATION,
         secretLabel(purpose),
-        encodeSecret(purpose, value),
+        encodeSecret(purpose, randomBytes(32)),
       );
       await this.core.commit([]);
-      return this.secret(purpose) ?? value;
+      // Made outside the record writer, so read back like any other process's object.
+      await this.core.scan();
     });
   }
 
-  /** The stored secret for `purpose`; of two (never made so, but possible), the same in every process. */
-  private secret(purpose: string): Buffer | undefined {
+  sharedSecrets(purpose: string): readonly Buffer[] {
     return this.core.records
       .objectsOf('secret')
       .filter((o) => o.object.purpose === purpose)
       .map((o) => o.object.value)
-      .sort(Buffer.compare)[0];
+      .sort(Buffer.compare);
   }
 
   /** The token is the store: whatever the token thread says decides (readiness, errors). */
