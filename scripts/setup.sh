@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything QKMS needs on a Debian machine with Node 20, then builds it.
+# Installs everything QKMS needs on a Debian machine with Node.js (24 LTS; 22 and 20 work too),
+# then builds it.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +31,29 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# pkcs11js compiles with node-gyp; Debian's nodejs headers spare it a download.
-if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+# pkcs11js compiles with node-gyp; Debian's nodejs headers spare it a download, when they are
+# this Node's (the major version decides the ABI).
+headers_major=$(sed -n 's/^#define NODE_MAJOR_VERSION \([0-9]*\)$/\1/p' /usr/include/node/node_version.h 2>/dev/null || true)
+if [ -z "${npm_config_nodedir:-}" ] && [ "$headers_major" = "$(node -p 'process.versions.node.split(".")[0]')" ]; then
+  export npm_config_nodedir=/usr
+fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# The two native addons (allowed by package.json's allowScripts) must be compiled for this Node:
+# rebuilt when they were built for another one, then named plainly.
+addons_load() {
+  node -e "require('./node_modules/pkcs11js/build/Release/pkcs11.node'); require('./node_modules/fs-ext/build/Release/fs_ext.node')" 2>/dev/null
+}
+if ! addons_load; then
+  echo "setup: building the native addons pkcs11js and fs-ext for Node.js $(node --version)" >&2
+  npm rebuild pkcs11js fs-ext >/dev/null
+  if ! addons_load; then
+    echo "setup: pkcs11js or fs-ext could not be built (needs g++, make, python3); see: npm rebuild pkcs11js fs-ext" >&2
+    exit 1
+  fi
+fi
+echo "setup: native addons pkcs11js (PKCS#11) and fs-ext (flock) are built for Node.js $(node --version)" >&2
 npm run --silent build

@@ -83,6 +83,10 @@ describeWithEngine('runtime image', () => {
       'for tool in g++ make python3 tini; do command -v $tool; done; true',
     ]);
     expect(tools.stdout.trim().split('\n')).toEqual(['/usr/bin/tini']);
+    // The production runtime is Node 24 LTS (docs/deployment.md), unless BASE_IMAGE names another.
+    const major = /^node:(\d+)/.exec(process.env.BASE_IMAGE ?? 'node:24')?.[1] ?? '24';
+    const node = await (runtime as StartedTestContainer).exec(['node', '--version']);
+    expect(node.stdout.trim()).toMatch(new RegExp(`^v${major}\\.\\d+\\.\\d+$`));
 
     const keyId = 'alias/demo-rsa-2048';
     const message = Buffer.from('served by the runtime image');
