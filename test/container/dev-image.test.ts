@@ -59,7 +59,8 @@ describeWithEngine('dev image', () => {
     const ps = await container.exec([
       'sh',
       '-c',
-      'for p in /proc/[0-9]*; do echo "$(cat $p/comm) $(awk \'/^Uid:/{print $2, $3}\' $p/status)"; done',
+      // The executable, not comm: Node 24 names its main thread "MainThread".
+      'for p in /proc/[0-9]*; do echo "$(basename "$(readlink $p/exe)") $(awk \'/^Uid:/{print $2, $3}\' $p/status)"; done',
     ]);
     const processes = ps.stdout.trim().split('\n');
     expect(processes).toContain('tini 10001 10001');
