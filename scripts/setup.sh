@@ -36,4 +36,15 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then exp
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# --- Integration recipes (docs/integrations.md) ---------------------------------------------
+# The third-party signing libraries the recipes run against are a separate npm project, so they
+# never become QKMS dependencies; installed only for the tests, again when its lock changes.
+if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
+  if [ ! -f test/integrations/node_modules/.package-lock.json ] ||
+    [ test/integrations/package-lock.json -nt test/integrations/node_modules/.package-lock.json ]; then
+    npm ci --prefix test/integrations --no-audit --no-fund
+  fi
+fi
+# ---------------------------------------------------------------------------------------------
 npm run --silent build
