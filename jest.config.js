@@ -1,6 +1,7 @@
-// Four jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
-// token), e2e (the built daemon as a child process, driven by the AWS SDK, the AWS CLI, openssl),
-// container (the deploy/Dockerfile image run with testcontainers; skipped, with the reason,
+// Five jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
+// token), integrations (the docs/integrations.md recipes, using the third-party libraries of the
+// separate test/integrations npm project, on the same kind of token), e2e (the built daemon as a
+// child process, driven by the AWS SDK, the AWS CLI, openssl), container (the deploy/Dockerfile image run with testcontainers; skipped, with the reason,
 // when no Docker engine can be reached, unless QKMS_REQUIRE_DOCKER=1).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
@@ -16,6 +17,38 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform: tsJest,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      displayName: 'integrations',
+      testMatch: ['<rootDir>/test/integrations/**/*.test.ts'],
+      // jose 6 and @solana/keychain-* ship only ES modules, which jest's CommonJS runtime cannot
+      // load: ts-jest compiles those packages (and only those) to CommonJS as they are required.
+      transform: {
+        ...tsJest,
+        '^.+\\.js$': [
+          'ts-jest',
+          {
+            tsconfig: {
+              allowJs: true,
+              isolatedModules: true,
+              module: 'commonjs',
+              target: 'ES2022',
+            },
+          },
+        ],
+      },
+      // @solana/keychain-* export nothing under the "require" condition jest resolves with; the
+      // package folder resolves through its "main" field instead.
+      moduleNameMapper: {
+        '^@solana/keychain-(core|aws-kms)$':
+          '<rootDir>/test/integrations/node_modules/@solana/keychain-$1',
+      },
+      transformIgnorePatterns: [
+        '/node_modules/(?!(jose|@solana/keychain-core|@solana/keychain-aws-kms)/)',
+      ],
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

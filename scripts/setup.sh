@@ -56,4 +56,15 @@ if ! addons_load; then
   fi
 fi
 echo "setup: native addons pkcs11js (PKCS#11) and fs-ext (flock) are built for Node.js $(node --version)" >&2
+
+# --- Integration recipes (docs/integrations.md) ---------------------------------------------
+# The third-party signing libraries the recipes run against are a separate npm project, so they
+# never become QKMS dependencies; installed only for the tests, again when its lock changes.
+if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
+  if [ ! -f test/integrations/node_modules/.package-lock.json ] ||
+    [ test/integrations/package-lock.json -nt test/integrations/node_modules/.package-lock.json ]; then
+    npm ci --prefix test/integrations --no-audit --no-fund
+  fi
+fi
+# ---------------------------------------------------------------------------------------------
 npm run --silent build
