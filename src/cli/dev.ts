@@ -9,8 +9,8 @@ import {
   ensureDemoKeys,
   prepareDevCredentials,
   prepareDevToken,
-  SOFTHSM_MODULE,
 } from './dev-token';
+import { devProfileEnv } from './dev-profile';
 import { catchSignals } from './signals';
 import { startConfigured, waitForShutdown } from './serve';
 
@@ -19,16 +19,13 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   const creds = prepareDevCredentials(dev.dataDir);
   const env = {
     ...process.env,
-    QKMS_TOKEN_LABEL: DEV_TOKEN_LABEL,
-    QKMS_PIN_FILE: dev.pinFile,
-    QKMS_PKCS11_MODULE: process.env.QKMS_PKCS11_MODULE ?? SOFTHSM_MODULE,
+    // The token, PIN and metadata lock: the same for `qkms keys --data-dir` on this directory.
+    ...devProfileEnv(dev, process.env),
     // Loopback unless told otherwise: the container image listens on 0.0.0.0 (still SigV4).
     QKMS_LISTEN_HOST: process.env.QKMS_LISTEN_HOST ?? '127.0.0.1',
     QKMS_LISTEN_PORT: String(port),
     QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
     QKMS_CREDENTIALS_FILE: creds.credentialsFile,
-    // Beside the token: `qkms keys` on this token must take the same lock (docs/configuration.md).
-    QKMS_METADATA_LOCK_DIR: process.env.QKMS_METADATA_LOCK_DIR ?? dev.dataDir,
   };
   const loaded = loadConfig(undefined, env);
   const log = createLogger(loaded.config.log.level);

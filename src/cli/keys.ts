@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { probeCapabilities, type Capabilities } from '../crypto/capabilities';
-import { isKeySpec } from '../crypto/key-specs';
+import type { KeySpec } from '../crypto/key-specs';
 import type { LoadedConfig } from '../config/load';
 import { serializeOutput } from '../http/wire';
 import { parseInput } from '../http/parse-input';
@@ -23,29 +23,26 @@ import { AuditTrail } from '../audit/audit-trail';
 import { createLogger } from '../log/logger';
 import { toKmsError } from '../errors/kms-error';
 
-export interface KeysArgs {
-  readonly positionals: readonly string[];
-  readonly spec?: string;
-  readonly description?: string;
-  readonly alias?: string;
-  readonly label?: string;
-  readonly id?: string;
-  readonly keyId?: string;
-  readonly remove?: boolean;
-}
-
-export const KEYS_USAGE = `usage:
-  qkms keys list
-  qkms keys describe KEY
-  qkms keys create --spec KEY_SPEC [--description TEXT] [--alias alias/NAME]
-  qkms keys alias alias/NAME KEY
-  qkms keys import (--label LABEL | --id HEX) [--key-id UUID] [--description TEXT] [--alias alias/NAME]
-  qkms keys orphans [--remove]
-KEY is a key id, key ARN, alias or alias ARN. Settings come from --config / QKMS_* variables;
-changes wait for the host's metadata lock (metadata.lockDir) like a gateway's, and are written
-to the audit trail when audit.file is set. orphans lists key objects QKMS made that no key
-record names (left by crashes); --remove destroys them.
-`;
+/** One `qkms keys` subcommand, as parsed from the command line (src/cli/commands/keys.ts). */
+export type KeysCommand =
+  | { readonly name: 'list' }
+  | { readonly name: 'describe'; readonly key: string }
+  | {
+      readonly name: 'create';
+      readonly spec: KeySpec;
+      readonly description?: string;
+      readonly alias?: string;
+    }
+  | { readonly name: 'alias'; readonly alias: string; readonly key: string }
+  | {
+      readonly name: 'import';
+      readonly label?: string;
+      readonly id?: string;
+      readonly keyId?: string;
+      readonly description?: string;
+      readonly alias?: string;
+    }
+  | { readonly name: 'orphans'; readonly remove: boolean };
 
 /** Capabilities for commands that neither create nor describe keys: nothing is refused. */
 const ANY_CAPABILITY: Capabilities = {
@@ -59,9 +56,8 @@ const print = (value: unknown): void =>
 
 export async function runKeys(
   { config, pin, postgresPassword }: LoadedConfig,
-  args: KeysArgs,
+  command: KeysCommand,
 ): Promise<number> {
-  const [sub, ...rest] = args.positionals;
   const { client, token, description } = await openToken(config, pin);
   // Changes are audited like the API's when there is an audit file; never onto stdout here.
   const audit = config.audit?.file ? AuditTrail.open(config.audit.file) : AuditTrail.inMemory();
@@ -77,7 +73,7 @@ export async function runKeys(
       poll: false,
       postgresPassword,
     });
-    const needsProbe = sub === 'create' || sub === 'describe';
+    const needsProbe = command.name === 'create' || command.name === 'describe';
     const capabilities = needsProbe
       ? await probeCapabilities(token, description.mechanisms)
       : ANY_CAPABILITY;
@@ -90,7 +86,7 @@ export async function runKeys(
       audit,
       selfVerify: { enabled: false, failed: () => undefined },
     };
-    return await subcommand(sub, rest, args, ctx, keys, config.pkcs11.readOnly);
+    return await subcommand(command, ctx, keys, config.pkcs11.readOnly);
   } finally {
     keys?.stopPolling();
     await keys?.metadata.close();
@@ -100,14 +96,12 @@ export async function runKeys(
 }
 
 function subcommand(
-  sub: string | undefined,
-  rest: readonly string[],
-  args: KeysArgs,
+  command: KeysCommand,
   ctx: OperationContext,
   keys: OpenedKeys,
   readOnly: boolean,
 ): Promise<number> {
-  switch (sub) {
+  switch (command.name) {
     case 'list':
       for (const k of ctx.catalog.keys()) {
         const { keyId, keySpec, state, origin } = k.record;
@@ -115,21 +109,18 @@ function subcommand(
       }
       return Promise.resolve(0);
     case 'describe':
-      return run(ctx, 'DescribeKey', { KeyId: rest[0] }).then((out) => (print(out), 0));
+      return run(ctx, 'DescribeKey', { KeyId: command.key }).then((out) => (print(out), 0));
     case 'create':
-      return createKey(ctx, args);
+      return createKey(ctx, command);
     case 'alias':
       return run(ctx, 'CreateAlias', {
-        AliasName: rest[0],
-        TargetKeyId: ctx.catalog.resolve(rest[1] ?? '').record.keyId,
+        AliasName: command.alias,
+        TargetKeyId: ctx.catalog.resolve(command.key).record.keyId,
       }).then(() => 0);
     case 'import':
-      return importKey(ctx, args, readOnly);
+      return importKey(ctx, command, readOnly);
     case 'orphans':
-      return orphans(ctx, keys, args.remove === true);
-    default:
-      process.stderr.write(KEYS_USAGE);
-      return Promise.resolve(2);
+      return orphans(ctx, keys, command.remove);
   }
 }
 
@@ -183,9 +174,11 @@ async function audited<T>(
 }
 
 /** Creates a key, with its alias in the same change (a crash leaves both or neither). */
-async function createKey(ctx: OperationContext, args: KeysArgs): Promise<number> {
-  const spec = args.spec ?? '';
-  if (!isKeySpec(spec)) throw new Error(`--spec must be a KMS key spec QKMS serves, not "${spec}"`);
+async function createKey(
+  ctx: OperationContext,
+  args: Extract<KeysCommand, { name: 'create' }>,
+): Promise<number> {
+  const spec = args.spec;
   const capability = ctx.capabilities.keySpec(spec);
   if (!capability.ok)
     throw new Error(`${spec} keys are not available on this HSM: ${capability.reason}`);
@@ -207,7 +200,7 @@ async function createKey(ctx: OperationContext, args: KeysArgs): Promise<number>
 
 async function importKey(
   ctx: OperationContext,
-  args: KeysArgs,
+  args: Extract<KeysCommand, { name: 'import' }>,
   readOnly: boolean,
 ): Promise<number> {
   const locator = {

@@ -21,15 +21,6 @@ export interface MigrateArgs {
   readonly dryRun: boolean;
 }
 
-export const METADATA_USAGE = `usage:
-  qkms metadata migrate --from token --to postgres [--dry-run]
-  qkms metadata migrate --from postgres --to token [--dry-run]
-Copies key records and aliases between the token and the PostgreSQL database named by
-metadata.postgres.* (whatever metadata.store says). Only what differs is written; nothing is
-deleted from the target. Stop every gateway writing the source first, then point them at the
-target (metadata.store).
-`;
-
 function open(
   kind: StoreKind,
   loaded: LoadedConfig,

@@ -20,8 +20,17 @@ export interface LoadedConfig {
   readonly pin: Secret;
   /** The metadata database's password, when metadata.store is postgres and one is configured. */
   readonly postgresPassword: Secret | null;
-  /** Present when auth.mode is sigv4. */
+  /** Present when auth.mode is sigv4 and the configuration was loaded for serving. */
   readonly credentials: CredentialStore | null;
+}
+
+export interface LoadOptions {
+  /**
+   * False for commands that open the token without serving the API (`qkms keys`, `qkms
+   * metadata`): they authenticate no one, so SigV4 credentials are neither required nor read.
+   * A gateway started from such a configuration refuses to start (src/gateway.ts).
+   */
+  readonly serving?: boolean;
 }
 
 type Tree = Record<string, unknown>;
@@ -274,7 +283,11 @@ function readCredentials(
 }
 
 /** Parses and validates a configuration; throws ConfigError listing every problem. */
-export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
+export function loadConfig(
+  yamlText: string | undefined,
+  env: NodeJS.ProcessEnv,
+  { serving = true }: LoadOptions = {},
+): LoadedConfig {
   const problems: string[] = [];
   let tree: Tree = {};
   if (yamlText !== undefined) {
@@ -325,14 +338,18 @@ export function loadConfig(yamlText: string | undefined, env: NodeJS.ProcessEnv)
       ? checkPostgres(config, env, problems)
       : null;
   const credentials =
-    config.auth?.mode === 'sigv4'
+    serving && config.auth?.mode === 'sigv4'
       ? readCredentials(env, config.auth.credentialsFile, problems)
       : null;
   if (problems.length > 0) throw new ConfigError(problems);
   return { config: Object.freeze(config), pin, postgresPassword, credentials };
 }
 
-export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
+export function loadConfigFile(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv,
+  options: LoadOptions = {},
+): LoadedConfig {
   let text: string | undefined;
   if (path !== undefined) {
     try {
@@ -343,5 +360,5 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv)
       ]);
     }
   }
-  return loadConfig(text, env);
+  return loadConfig(text, env, options);
 }

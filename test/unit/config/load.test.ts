@@ -522,6 +522,29 @@ describe('credentials', () => {
     ]);
     expect(problems.join(' ')).not.toContain('s3cr3t');
   });
+
+  it('neither needs nor reads credentials when loaded for a command that serves nothing', () => {
+    const { QKMS_CREDENTIALS: _c, ...env } = BASE_ENV;
+    const loaded = loadConfig(undefined, env, { serving: false });
+    expect(loaded.config.auth.mode).toBe('sigv4');
+    expect(loaded.credentials).toBeNull();
+    // A broken document is not even looked at: the command authenticates no one.
+    const broken = { ...env, QKMS_CREDENTIALS: 'principals: [' };
+    expect(loadConfig(undefined, broken, { serving: false }).credentials).toBeNull();
+    expect(problemsOf(() => loadConfig(undefined, broken)).length).toBeGreaterThan(0);
+  });
+
+  it('still checks everything else when loaded for a command that serves nothing', () => {
+    const { QKMS_CREDENTIALS: _c, QKMS_PIN: _p, ...env } = BASE_ENV;
+    expect(
+      problemsOf(() =>
+        loadConfig(undefined, { ...env, QKMS_LISTEN_PORT: 'x' }, { serving: false }),
+      ),
+    ).toEqual([
+      'QKMS_LISTEN_PORT must be an integer',
+      'no token PIN: set QKMS_PIN or QKMS_PIN_FILE (or pkcs11.pinFile)',
+    ]);
+  });
 });
 
 describe('the PostgreSQL metadata store', () => {
