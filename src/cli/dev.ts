@@ -1,6 +1,7 @@
 // `qkms dev`: the zero-configuration profile for local use and tests: a SoftHSM token with demo
 // keys and a generated SigV4 credential pair, in a local data directory.
 
+import { isAbsolute, relative } from 'node:path';
 import { loadConfig } from '../config/load';
 import { createLogger } from '../log/logger';
 import {
@@ -44,8 +45,19 @@ ${created.length > 0 ? `Created demo keys: ${created.join(', ')}\n` : ''}Aliases
 
 Requests must be signed (SigV4) with the dev credentials in ${creds.awsCredentialsFile}:
   export AWS_SHARED_CREDENTIALS_FILE=${creds.awsCredentialsFile} AWS_PROFILE=qkms-dev AWS_DEFAULT_REGION=${loaded.config.arn.region}
+  printf hello > msg.txt
   aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
-    --message fileb://<(printf hello) --message-type RAW --signing-algorithm ECDSA_SHA_256
+    --message fileb://msg.txt --message-type RAW --signing-algorithm ECDSA_SHA_256
+
+Keys on this token from the command line (no credentials needed): ${selfCommand()} keys --help
+  ${selfCommand()} keys list --data-dir ${dev.dataDir}
 `);
   return waitForShutdown(gateway, signals, log);
+}
+
+/** How this command was started, to print runnable follow-ups (relative to here when inside it). */
+function selfCommand(): string {
+  const script = process.argv[1] ?? 'dist/cli/main.js';
+  const near = relative(process.cwd(), script);
+  return `node ${near.startsWith('..') || isAbsolute(near) ? script : near}`;
 }

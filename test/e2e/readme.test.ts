@@ -72,8 +72,15 @@ beforeAll(async () => {
   // The README runs from the checkout, where `.qkms-dev` and node_modules are.
   dataDir = join(work, '.qkms-dev');
   symlinkSync(join(REPO, 'node_modules'), join(work, 'node_modules'));
+  symlinkSync(join(REPO, 'dist'), join(work, 'dist'));
   const port = await freePort();
-  daemon = await startDaemon(['dev', '--port', String(port), '--data-dir', dataDir], {}, port);
+  // Started where the README's commands then run, as a user does.
+  daemon = await startDaemon(
+    ['dev', '--port', String(port), '--data-dir', dataDir],
+    {},
+    port,
+    work,
+  );
   // First start makes the token and one demo key per spec (RSA 4096 included) before it listens.
   const up = await eventually(
     async () => ((await fetch(`${daemon.url}/healthz`)).ok ? true : undefined),
@@ -105,6 +112,21 @@ describe("the README's examples against `qkms dev`", () => {
     expect(verify('sha256', digest, key, signature)).toBe(false);
   }, 60_000);
 
+  it('runs the commands `qkms dev` prints at start-up, in POSIX sh', () => {
+    const banner = daemon.output();
+    const indented = (after: string): string[] => {
+      const lines = banner.slice(banner.indexOf(after)).split('\n').slice(1);
+      const end = lines.findIndex((l) => !l.startsWith('  '));
+      return lines.slice(0, end < 0 ? lines.length : end);
+    };
+    const sign = indented('Requests must be signed (SigV4)').join('\n');
+    expect(sign).toContain('aws kms sign');
+    expect(JSON.parse(runShell(sign)).SigningAlgorithm).toBe('ECDSA_SHA_256');
+    const [list] = indented('Keys on this token from the command line');
+    // The dev gateway keeps serving while the command reads the same token beside it.
+    expect(runShell(list as string)).toContain('alias/demo-ecc-nist-p256');
+  }, 60_000);
+
   it('lists every demo alias the README names, and no other', async () => {
     const text = README.slice(README.indexOf('The demo aliases are'));
     const named = [
@@ -121,4 +143,25 @@ describe("the README's examples against `qkms dev`", () => {
       .sort();
     expect(named).toEqual(listed);
   }, 60_000);
+  it('manages keys on the dev token with the commands the README shows for --data-dir', () => {
+    const [block] = blocksAfter('or on the token directly', 'sh', 1);
+    // The lines for the dev token; `keys import` names a production config file.
+    const devLines = (block as string)
+      .split('\n')
+      .filter((l) => l.includes('--data-dir .qkms-dev'));
+    expect(devLines.length).toBeGreaterThanOrEqual(3);
+    const out = runShell(devLines.join('\n'));
+    expect(out).toContain('alias/demo-ecc-nist-p256');
+    // `keys create` prints the new key's id; the gateway running beside it serves the key.
+    const created = /^([0-9a-f-]{36})$/m.exec(out)?.[1];
+    expect(created).toBeDefined();
+    const described = runShell(
+      'export AWS_SHARED_CREDENTIALS_FILE=$PWD/.qkms-dev/aws-credentials AWS_PROFILE=qkms-dev AWS_DEFAULT_REGION=us-east-1\n' +
+        'aws kms describe-key --endpoint-url http://127.0.0.1:8080 --key-id alias/reports --output json',
+    );
+    expect(JSON.parse(described).KeyMetadata).toMatchObject({
+      KeyId: created,
+      KeySpec: 'ECC_NIST_P384',
+    });
+  }, 120_000);
 });

@@ -30,8 +30,10 @@ export async function startDaemon(
   args: string[],
   env: Record<string, string>,
   port: number,
+  cwd?: string,
 ): Promise<Daemon> {
   const child = spawn(process.execPath, [QKMS_BIN, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
