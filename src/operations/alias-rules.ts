@@ -3,6 +3,7 @@
 import { KmsError } from '../errors/kms-error';
 import { aliasArn } from '../keys/arns';
 import type { KeyEntry } from '../keys/key-record';
+import { KEY_LOOKUP, type ErrorTable } from './error-tables';
 import type { OperationContext } from './operation';
 
 export const ALIAS_NAME = { kind: 'string', required: true, min: 1, max: 256 } as const;
@@ -52,3 +53,30 @@ export function aliasOwner(name: string, ctx: OperationContext): KeyEntry {
   }
   return owner;
 }
+
+/** What assertValidAliasName refuses. */
+export const ALIAS_NAME_ERRORS: ErrorTable = [
+  {
+    name: 'ValidationException',
+    when: '`AliasName` does not start with `alias/`, has characters other than `a-zA-Z0-9:/_-`, or begins with the reserved `alias/aws/`.',
+  },
+];
+
+/** What aliasTarget refuses (the key an alias is to point at). */
+export const ALIAS_TARGET_ERRORS: ErrorTable = [
+  {
+    name: 'ValidationException',
+    when: '`TargetKeyId` is an alias: it takes a key id or key ARN.',
+  },
+  {
+    name: 'NotFoundException',
+    when: '`TargetKeyId` names no key, or an ARN of another partition, Region or account.',
+  },
+  { name: 'KMSInvalidStateException', when: 'The target key is pending deletion.' },
+  ...KEY_LOOKUP.filter((e) => e.name === 'KeyUnavailableException'),
+];
+
+/** What aliasOwner refuses. */
+export const ALIAS_OWNER_ERRORS: ErrorTable = [
+  { name: 'NotFoundException', when: 'No alias has this name.' },
+];
