@@ -19,6 +19,9 @@ export function exampleProps(operation: string, example: ExampleSpec): Record<st
   const { answer } = example;
   return {
     operation,
+    target: `${TARGET_PREFIX}${operation}`,
+    host: new URL(testerDefaults().endpoint).host,
+    region: SCOPE.region,
     title: example.title,
     says: example.says,
     given: example.given,
