@@ -2,9 +2,13 @@
 // `npm run docs:api` generates), built offline. Nothing here fetches at build time or in the
 // reader's browser, except the calls a reader sends with "Try it out".
 
+import { resolve } from 'node:path';
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes } from 'prism-react-renderer';
+import repositoryLinks from './src/remark/repository-links';
+
+const DOCS = resolve(__dirname, '..');
 
 const config: Config = {
   title: 'QKMS',
@@ -31,6 +35,12 @@ const config: Config = {
           include: ['*.md', 'api/*.mdx'],
           exclude: ['site/**'],
           sidebarPath: './sidebars.ts',
+          remarkPlugins: [
+            [
+              repositoryLinks,
+              { docsDir: DOCS, rootDir: resolve(DOCS, '..'), unpublished: [resolve(DOCS, 'site')] },
+            ],
+          ],
         },
         blog: false,
         theme: { customCss: './src/css/custom.css' },
