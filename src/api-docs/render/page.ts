@@ -47,7 +47,7 @@ export function renderOperationPage(op: Operation, doc: OperationDoc, sidebarPos
     prose(doc.summary),
     '',
     ...doc.about.flatMap((p) => [prose(p), '']),
-    ':::note[Rules]',
+    ':::note[Key rules]',
     '',
     ...doc.rules.map((rule) => `- ${prose(rule)}`),
     '',
