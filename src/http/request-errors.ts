@@ -23,11 +23,11 @@ export const REQUEST_ERRORS: ErrorTable = [
   },
   {
     name: 'IncompleteSignatureException',
-    when: 'The `Authorization` header is malformed, or `host` or `x-amz-target` is not among the signed headers.',
+    when: 'The `Authorization` header is malformed (an algorithm other than AWS4-HMAC-SHA256, no `Credential`, `SignedHeaders` or `Signature`, no valid `X-Amz-Date`), or the request also carries query-string authentication.',
   },
   {
     name: 'InvalidSignatureException',
-    when: 'The signature does not match (wrong secret key, altered request, wrong Region or service), or `X-Amz-Date` is more than 5 minutes away from the gateway clock.',
+    when: 'The signature does not match (wrong secret key, altered request, wrong Region or service), `host`, `x-amz-date` or `x-amz-target` is not signed, `X-Amz-Date` is more than 5 minutes away from the gateway clock, or `x-amz-content-sha256` is not the hash of the body.',
   },
   {
     name: 'UnrecognizedClientException',

@@ -24,9 +24,13 @@ export function renderOverview(): string {
     '',
     GENERATED_NOTICE,
     '',
-    'QKMS speaks the AWS KMS JSON protocol: every call is `POST /` with the header `X-Amz-Target: TrentService.<Operation>` and a JSON body, signed with SigV4 for the service `kms`. Point any AWS SDK or the AWS CLI at the gateway (`--endpoint-url`, `AWS_ENDPOINT_URL_KMS`) and use it as AWS KMS.',
+    prose(
+      'QKMS speaks the AWS KMS JSON protocol: every call is `POST /` with the header `X-Amz-Target: TrentService.<Operation>` and a JSON body, signed with SigV4 for the service `kms`. Point any AWS SDK or the AWS CLI at the gateway (`--endpoint-url`, `AWS_ENDPOINT_URL_KMS`) and use it as AWS KMS.',
+    ),
     '',
-    `ARNs in answers use the gateway's \`arn\` settings; the examples use the defaults (partition \`${SCOPE.partition}\`, Region \`${SCOPE.region}\`, account \`${SCOPE.account}\`). Each page ends with a "Try it out" panel that calls a gateway from the browser: start one with \`qkms dev\` (which allows this site's local origin) and type its endpoint and the access key it prints.`,
+    prose(
+      `ARNs in answers use the gateway's \`arn\` settings; the examples use the defaults (partition \`${SCOPE.partition}\`, Region \`${SCOPE.region}\`, account \`${SCOPE.account}\`). Each page ends with a "Try it out" panel that calls a gateway from the browser: start one with \`qkms dev\` (which allows this site's local origin) and type its endpoint and the access key it prints.`,
+    ),
     '',
     table(
       ['Operation', 'What it does'],
@@ -50,9 +54,8 @@ export function renderCommonErrors(): string {
     '',
     GENERATED_NOTICE,
     '',
-    'These come from reading, authenticating, authorizing and admitting a request, before or around its operation. Each operation\'s page lists the errors of the operation itself. Every error answer is `{"__type": "<exception>", "message": "…"}` with the header `x-amzn-ErrorType`; the official SDKs raise the exception class of the same name.'.replace(
-      '<exception>',
-      '\\<exception\\>',
+    prose(
+      'These come from reading, authenticating, authorizing and admitting a request, before or around its operation. Each operation\'s page lists the errors of the operation itself. Every error answer is `{"__type": "<exception>", "message": "…"}` with the header `x-amzn-ErrorType`; the official SDKs raise the exception class of the same name.',
     ),
     '',
     errorTable(REQUEST_ERRORS),
