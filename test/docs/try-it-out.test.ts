@@ -51,7 +51,8 @@ beforeAll(async () => {
       sent.push(`${JSON.stringify(request.headers())} ${request.postData() ?? ''}`);
   });
   await page.goto(`${site.origin}/api/Sign`);
-  await page.getByRole('button', { name: 'Test request' }).waitFor(PATIENCE);
+  // Typing before React has taken over the page could be undone by hydration.
+  await page.locator('.qkms-tester[data-ready="true"]').waitFor(PATIENCE);
 }, 180_000);
 
 afterAll(async () => {

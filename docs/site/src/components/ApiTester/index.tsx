@@ -29,7 +29,12 @@ export default function ApiTester(props: Props): ReactNode {
   const [hints, setHints] = useState(() => (example ? hintsFromExample(example) : {}));
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // The panel works once React runs in the page: until then the button would do nothing, and
+  // what was typed before hydration could be reset.
+  const [ready, setReady] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
+
+  useEffect(() => setReady(true), []);
 
   useEffect(() => {
     const load = (event: Event) => {
@@ -62,7 +67,7 @@ export default function ApiTester(props: Props): ReactNode {
   };
 
   return (
-    <div className="qkms-tester" ref={panel}>
+    <div className="qkms-tester" ref={panel} data-ready={ready}>
       <div className="qkms-row">
         <div>
           <label htmlFor="qkms-endpoint">Endpoint</label>
@@ -119,7 +124,7 @@ export default function ApiTester(props: Props): ReactNode {
         <button
           type="button"
           className="button button--primary margin-top--md"
-          disabled={busy}
+          disabled={!ready || busy}
           onClick={() => void test()}
         >
           Test request
