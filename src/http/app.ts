@@ -1,6 +1,7 @@
 // The HTTP request listener: the KMS endpoint on POST /, and an Express application for
 // everything else (the liveness probe and a JSON 404). KMS calls go straight to the plain
-// handler, so signing pays for no router or middleware.
+// handler, so signing pays for no router or middleware. With http.cors.allowedOrigins set,
+// cors.ts answers preflights and marks the answers of listed origins first.
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
