@@ -4,7 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  // docs/site is a separate package (its own dependencies, TSX, its own strict typecheck).
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/site/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,10 @@
-// Five jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
+// Six jest projects: unit (no token), integration (in-process app on a throwaway SoftHSM
 // token), integrations (the docs/integrations.md recipes, using the third-party libraries of the
 // separate test/integrations npm project, on the same kind of token), e2e (the built daemon as a
-// child process, driven by the AWS SDK, the AWS CLI, openssl), container (the deploy/Dockerfile image run with testcontainers; skipped, with the reason,
-// when no Docker engine can be reached, unless QKMS_REQUIRE_DOCKER=1).
+// child process, driven by the AWS SDK, the AWS CLI, openssl), docs (the built docs site in
+// Debian's Chromium against the built daemon; its setup builds the site when its sources
+// changed), container (the deploy/Dockerfile image run with testcontainers; skipped, with the
+// reason, when no Docker engine can be reached, unless QKMS_REQUIRE_DOCKER=1).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
@@ -59,6 +61,14 @@ module.exports = {
       transform: tsJest,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      displayName: 'docs',
+      testMatch: ['<rootDir>/test/docs/**/*.test.ts'],
+      transform: tsJest,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/docs/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     {

@@ -24,6 +24,8 @@ if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
   dpkg -s p11-kit-modules >/dev/null 2>&1 || missing+=(p11-kit-modules)
   # The PostgreSQL metadata store is tested against a real server the tests start themselves.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  # The docs site's "Try it out" is tested in Debian's Chromium (never a downloaded browser).
+  command -v chromium >/dev/null || missing+=(chromium)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt" >&2
@@ -57,14 +59,16 @@ if ! addons_load; then
 fi
 echo "setup: native addons pkcs11js (PKCS#11) and fs-ext (flock) are built for Node.js $(node --version)" >&2
 
-# --- Integration recipes (docs/integrations.md) ---------------------------------------------
-# The third-party signing libraries the recipes run against are a separate npm project, so they
-# never become QKMS dependencies; installed only for the tests, again when its lock changes.
+# Two separate npm projects the tests need, kept out of QKMS's own dependencies: the third-party
+# signing libraries of the recipes (docs/integrations.md) and the Docusaurus docs site, whose
+# "Try it out" the docs tests drive (the tests build the site themselves when it is stale).
+# Installed only for the tests, again when a lock changes.
 if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
-  if [ ! -f test/integrations/node_modules/.package-lock.json ] ||
-    [ test/integrations/package-lock.json -nt test/integrations/node_modules/.package-lock.json ]; then
-    npm ci --prefix test/integrations --no-audit --no-fund
-  fi
+  for project in test/integrations docs/site; do
+    if [ ! -f "$project/node_modules/.package-lock.json" ] ||
+      [ "$project/package-lock.json" -nt "$project/node_modules/.package-lock.json" ]; then
+      npm ci --prefix "$project" --no-audit --no-fund
+    fi
+  done
 fi
-# ---------------------------------------------------------------------------------------------
 npm run --silent build

@@ -228,6 +228,12 @@ export async function startGateway(
     const { catalog, store } = keys;
     await options.prepare?.({ catalog, store, capabilities });
     const authenticator = authenticatorFor(config, options.credentials ?? null);
+    if (config.auth.mode === 'none' && config.http.cors?.allowedOrigins) {
+      log.warn(
+        { allowedOrigins: config.http.cors.allowedOrigins },
+        'http.cors.allowedOrigins without authentication: any script on these origins may use and change every key',
+      );
+    }
     if (config.auth.mode === 'sigv4' && config.policy === null) {
       log.warn(
         'no key policy configured: every authenticated principal may use and change every key',
@@ -247,6 +253,9 @@ export async function startGateway(
       loopbackHostsOnly: config.auth.mode === 'none',
       ...(config.http.allowedHosts
         ? { hostAllowed: hostMatcher(config.http.allowedHosts, config.tls?.certFile ? 443 : 80) }
+        : {}),
+      ...(config.http.cors?.allowedOrigins
+        ? { allowedOrigins: config.http.cors.allowedOrigins }
         : {}),
       policy: new Policy(config.policy),
       observe: (operation, outcome, seconds) => metrics.request(operation, outcome, seconds),

@@ -27,6 +27,9 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
     QKMS_LISTEN_PORT: String(port),
     QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
     QKMS_CREDENTIALS_FILE: creds.credentialsFile,
+    // The local docs site (`npm run serve --prefix docs/site`) may call this gateway from its
+    // "Try it out" panels; an empty value allows no origin at all.
+    QKMS_HTTP_CORS_ALLOWED_ORIGINS: devCorsOrigins(process.env.QKMS_HTTP_CORS_ALLOWED_ORIGINS),
   };
   const loaded = loadConfig(undefined, env);
   const log = createLogger(loaded.config.log.level);
@@ -60,4 +63,12 @@ function selfCommand(): string {
   const script = process.argv[1] ?? 'dist/cli/main.js';
   const near = relative(process.cwd(), script);
   return `node ${near.startsWith('..') || isAbsolute(near) ? script : near}`;
+}
+
+const DOCS_SITE_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
+
+/** The dev gateway's CORS origins: the docs site's unless told otherwise; '' turns CORS off. */
+export function devCorsOrigins(fromEnv: string | undefined): string | undefined {
+  if (fromEnv === undefined) return DOCS_SITE_ORIGINS;
+  return fromEnv.trim() === '' ? undefined : fromEnv;
 }

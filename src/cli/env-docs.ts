@@ -44,6 +44,11 @@ export const DEV_ENV: readonly EnvVarDoc[] = [
   { name: 'QKMS_LISTEN_HOST', meaning: 'address of the API; default: 127.0.0.1' },
   { name: 'QKMS_AUTH_MODE', meaning: 'sigv4 (default) or none (loopback only)' },
   {
+    name: 'QKMS_HTTP_CORS_ALLOWED_ORIGINS',
+    meaning:
+      'origins whose pages may call the API (CORS); default: the local docs site, http://127.0.0.1:3000 and http://localhost:3000; empty: none',
+  },
+  {
     name: 'QKMS_*',
     meaning:
       'other settings (docs/configuration.md), except the token label, PIN, listen port and credentials file, which the profile sets; QKMS_CONFIG is not read',

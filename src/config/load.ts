@@ -8,6 +8,7 @@ import { Secret } from './secret';
 import { CredentialStore, CredentialsError } from '../auth/credential-store';
 import { parsePolicy } from '../auth/policy';
 import { allowedHostProblem } from '../http/allowed-hosts';
+import { allowedOriginProblem } from '../http/cors';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -329,6 +330,10 @@ export function loadConfig(
     problems.push('auth.mode mtls needs tls.clientCaFile');
   for (const entry of config.http?.allowedHosts ?? []) {
     const problem = allowedHostProblem(entry);
+    if (problem) problems.push(problem);
+  }
+  for (const entry of config.http?.cors?.allowedOrigins ?? []) {
+    const problem = allowedOriginProblem(entry);
     if (problem) problems.push(problem);
   }
   const pin = readPin(env, config.pkcs11?.pinFile, problems);

@@ -324,6 +324,14 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
       'Host names (optionally with :port) requests may be addressed to; the signed Host header of any other request is answered AccessDeniedException. Unset: any host name. A SigV4 signature covers the Host header, so this stops a request signed for another endpoint sharing the same credentials from being replayed here. Behind load balancers, ingresses or Kubernetes Services clients reach the gateway under several names, so it is usually left unset there; see security.md.',
   },
   {
+    path: 'http.cors.allowedOrigins',
+    env: 'QKMS_HTTP_CORS_ALLOWED_ORIGINS',
+    type: 'list',
+    optional: true,
+    description:
+      'Origins (scheme://host[:port]) whose web pages may call the API from a browser, such as the API reference\'s "Try it out" panel: their CORS preflight requests are answered before authentication, and their calls may read x-amzn-RequestId and x-amzn-ErrorType. Calls are still authenticated and authorized as any other. Unset: no CORS headers at all, and browsers keep every web page from calling QKMS. Allow only origins you trust with your users\' keys; see security.md.',
+  },
+  {
     path: 'http.maxInFlight',
     env: 'QKMS_HTTP_MAX_IN_FLIGHT',
     type: 'integer',
@@ -446,6 +454,8 @@ export interface QkmsConfig {
     readonly maxInFlight: number;
     /** Host names, with or without a port; undefined: any host. */
     readonly allowedHosts?: readonly string[];
+    /** Origins allowed to call from web pages; undefined: no CORS. */
+    readonly cors?: { readonly allowedOrigins?: readonly string[] };
   };
   readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** A number, or 'auto' for one per CPU core (resolved when serving). */

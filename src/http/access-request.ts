@@ -16,11 +16,14 @@ function aliasOf(reference: string | undefined): string | undefined {
   return at === -1 ? undefined : reference.slice(at + 1);
 }
 
+/** The parts of the catalog the policy needs (the API reference runs this with a stand-in). */
+export type KeyFinder = Pick<KeyCatalog, 'resolve' | 'aliasTarget'>;
+
 export function accessRequest(
   principal: string,
   operation: string,
   input: Record<string, unknown>,
-  catalog: KeyCatalog,
+  catalog: KeyFinder,
 ): AccessRequest {
   const keys: KeyEntry[] = [];
   let unresolved = false;

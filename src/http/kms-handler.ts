@@ -18,10 +18,10 @@ import { parseInput } from './parse-input';
 import { LogBudget } from './log-budget';
 import { parseJsonObject, readBody, sendJson, serializeOutput } from './wire';
 
-const TARGET_PREFIX = 'TrentService.';
+export const TARGET_PREFIX = 'TrentService.';
 /** AWS SDK requests carry about ten headers; a hundred leaves room for proxies. */
 const MAX_HEADERS = 100;
-const ACCEPTED_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'];
+export const ACCEPTED_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'];
 
 export interface KmsHandlerOptions {
   readonly ctx: OperationContext;

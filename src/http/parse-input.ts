@@ -71,6 +71,17 @@ function lengthViolations(
   return [];
 }
 
+/** Compiled once per pattern: schemas are constants, so this never grows past a few entries. */
+const compiled = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) {
+    re = new RegExp(source, 'u');
+    compiled.set(source, re);
+  }
+  return re;
+}
+
 function violations(member: string, schema: MemberSchema, value: unknown): string[] {
   const at = wireName(member);
   if (value === undefined) {
@@ -82,6 +93,11 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
     case 'string': {
       const s = value as string;
       const found = lengthViolations(at, `'${s}' `, s.length, schema.min, schema.max);
+      if (schema.pattern !== undefined && !patternOf(schema.pattern).test(s)) {
+        found.push(
+          `Value '${s}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${schema.pattern}`,
+        );
+      }
       if (schema.enum && !schema.enum.includes(s)) {
         found.push(
           `Value '${s}' at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${schema.enum.join(', ')}]`,

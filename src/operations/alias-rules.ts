@@ -3,10 +3,17 @@
 import { KmsError } from '../errors/kms-error';
 import { aliasArn } from '../keys/arns';
 import type { KeyEntry } from '../keys/key-record';
+import { KEY_LOOKUP, type ErrorTable } from './error-tables';
 import type { OperationContext } from './operation';
 
-export const ALIAS_NAME = { kind: 'string', required: true, min: 1, max: 256 } as const;
-const ALIAS_CHARACTERS = /^[a-zA-Z0-9:/_-]+$/;
+/** The wire layer checks the pattern (AWS's model has it); the rules below are KMS's own. */
+export const ALIAS_NAME = {
+  kind: 'string',
+  required: true,
+  min: 1,
+  max: 256,
+  pattern: '^[a-zA-Z0-9:/_-]+$',
+} as const;
 
 export function assertValidAliasName(name: string): void {
   if (!name.startsWith('alias/')) {
@@ -15,7 +22,7 @@ export function assertValidAliasName(name: string): void {
       'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
     );
   }
-  if (!ALIAS_CHARACTERS.test(name) || name === 'alias/') {
+  if (name === 'alias/') {
     throw new KmsError(
       'ValidationException',
       `1 validation error detected: Value '${name}' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$`,
@@ -52,3 +59,30 @@ export function aliasOwner(name: string, ctx: OperationContext): KeyEntry {
   }
   return owner;
 }
+
+/** What assertValidAliasName refuses. */
+export const ALIAS_NAME_ERRORS: ErrorTable = [
+  {
+    name: 'ValidationException',
+    when: '`AliasName` does not start with `alias/`, is `alias/` alone, or begins with the reserved `alias/aws/`.',
+  },
+];
+
+/** What aliasTarget refuses (the key an alias is to point at). */
+export const ALIAS_TARGET_ERRORS: ErrorTable = [
+  {
+    name: 'ValidationException',
+    when: '`TargetKeyId` is an alias: it takes a key id or key ARN.',
+  },
+  {
+    name: 'NotFoundException',
+    when: '`TargetKeyId` names no key, or an ARN of another partition, Region or account.',
+  },
+  { name: 'KMSInvalidStateException', when: 'The target key is pending deletion.' },
+  ...KEY_LOOKUP.filter((e) => e.name === 'KeyUnavailableException'),
+];
+
+/** What aliasOwner refuses. */
+export const ALIAS_OWNER_ERRORS: ErrorTable = [
+  { name: 'NotFoundException', when: 'No alias has this name.' },
+];

@@ -1,6 +1,7 @@
 // CancelKeyDeletion: back from PendingDeletion to Disabled, as in AWS KMS.
 
 import { KmsError } from '../errors/kms-error';
+import { KEY_LOOKUP, METADATA_CHANGE } from './error-tables';
 import { KEY_ID } from './input-schema';
 import { defineOperation } from './operation';
 
@@ -8,6 +9,14 @@ export const cancelKeyDeletion = defineOperation({
   name: 'CancelKeyDeletion',
   audit: 'change',
   input: { KeyId: KEY_ID },
+  errors: [
+    ...KEY_LOOKUP,
+    {
+      name: 'KMSInvalidStateException',
+      when: 'The key is not pending deletion, or its deletion date has passed (its material is being destroyed).',
+    },
+    ...METADATA_CHANGE,
+  ],
   async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
     await ctx.store.updateKey(

@@ -3,10 +3,11 @@
 
 import { KEY_SPEC_TABLE, KEY_SPECS, isKeySpec } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
+import { HSM_CALL, METADATA_CHANGE } from './error-tables';
 import { TAGS } from './input-schema';
 import { keyMetadata } from './key-metadata';
 import { defineOperation } from './operation';
-import { assertTagCount, assertValidTags } from './tags';
+import { assertTagCount, assertValidTags, TAG_ERRORS } from './tags';
 
 const KEY_USAGES = [
   'SIGN_VERIFY',
@@ -36,6 +37,19 @@ export const createKey = defineOperation({
     MultiRegion: { kind: 'boolean' },
     XksKeyId: { kind: 'string', min: 1, max: 128 },
   },
+  errors: [
+    {
+      name: 'UnsupportedOperationException',
+      when: "The key would be a symmetric encryption or key agreement key, `Origin` is not AWS_KMS, a custom key store or `MultiRegion` is asked for, or this gateway's HSM cannot generate the key spec.",
+    },
+    {
+      name: 'ValidationException',
+      when: '`KeySpec` and `CustomerMasterKeySpec` are both given, or `KeyUsage` does not suit the key spec.',
+    },
+    ...TAG_ERRORS,
+    ...METADATA_CHANGE,
+    ...HSM_CALL.filter((e) => e.name === 'ThrottlingException'),
+  ],
   async handle(input, ctx, caller) {
     if (input.KeySpec && input.CustomerMasterKeySpec) {
       throw new KmsError(

@@ -1,12 +1,14 @@
 // GetKeyLastUsage: the last successful Sign, Verify, GenerateMac or VerifyMac with the key,
 // answered from the audit trail (since TrackingStartDate: the oldest line of the trail file).
 
+import { KEY_LOOKUP } from './error-tables';
 import { KEY_ID } from './input-schema';
 import { defineOperation } from './operation';
 
 export const getKeyLastUsage = defineOperation({
   name: 'GetKeyLastUsage',
   input: { KeyId: KEY_ID },
+  errors: KEY_LOOKUP,
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     const last = ctx.audit.lastUsage(key.record.keyId);

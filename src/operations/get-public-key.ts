@@ -2,6 +2,7 @@
 
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
+import { HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from './error-tables';
 import { GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertUsable, servedSigningAlgorithms } from './key-use';
 import { defineOperation } from './operation';
@@ -10,6 +11,16 @@ export const getPublicKey = defineOperation({
   name: 'GetPublicKey',
   audit: 'use',
   input: { KeyId: KEY_ID, GrantTokens: GRANT_TOKENS },
+  errors: [
+    ...KEY_LOOKUP,
+    ...KEY_STATE_FOR_USE,
+    {
+      name: 'UnsupportedOperationException',
+      when: 'The key is an HMAC key: only asymmetric keys have a public key.',
+    },
+    ...KEY_MATERIAL,
+    ...HSM_CALL,
+  ],
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertUsable(key);

@@ -9,6 +9,8 @@ export type MemberSchema =
       readonly min?: number;
       readonly max?: number;
       readonly enum?: readonly string[];
+      /** A regular expression the whole value must match, written as AWS's model writes it. */
+      readonly pattern?: string;
     }
   | {
       readonly kind: 'blob';

@@ -1,5 +1,6 @@
 // The state change EnableKey and DisableKey share (each has its own file).
 
+import { KEY_LOOKUP, KEY_STATE_FOR_CHANGE, METADATA_CHANGE } from './error-tables';
 import { KEY_ID } from './input-schema';
 import { assertNotPendingDeletion } from './key-use';
 import { defineOperation, type Operation } from './operation';
@@ -9,6 +10,7 @@ export function stateChange(name: string, state: 'Enabled' | 'Disabled'): Operat
     name,
     audit: 'change',
     input: { KeyId: KEY_ID },
+    errors: [...KEY_LOOKUP, ...KEY_STATE_FOR_CHANGE, ...METADATA_CHANGE],
     async handle(input, ctx, caller) {
       const key = ctx.catalog.resolve(input.KeyId);
       assertNotPendingDeletion(key.record, key.arn);

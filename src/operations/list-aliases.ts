@@ -1,6 +1,7 @@
 // ListAliases: aliases in name order, optionally only those of one key.
 
 import { KmsError } from '../errors/kms-error';
+import { KEY_LOOKUP, PAGING } from './error-tables';
 import { LIMIT, MARKER } from './input-schema';
 import { defineOperation } from './operation';
 import { pageFields, paginate } from './paging';
@@ -8,6 +9,14 @@ import { pageFields, paginate } from './paging';
 export const listAliases = defineOperation({
   name: 'ListAliases',
   input: { KeyId: { kind: 'string', min: 1, max: 2048 }, Limit: LIMIT, Marker: MARKER },
+  errors: [
+    ...KEY_LOOKUP,
+    {
+      name: 'NotFoundException',
+      when: '`KeyId` is an alias: this filter takes a key id or key ARN.',
+    },
+    ...PAGING,
+  ],
   async handle(input, ctx) {
     // KMS filters by key id or key ARN only; an alias here names no key.
     const named = input.KeyId;

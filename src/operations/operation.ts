@@ -6,6 +6,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyCatalog } from '../keys/key-catalog';
 import type { Caller, KeyStore } from '../keys/key-store';
 import type { TokenApi } from '../pkcs11/token-api';
+import type { ErrorTable } from './error-tables';
 import type { InputOf, InputSchema } from './input-schema';
 
 export interface OperationContext {
@@ -35,6 +36,11 @@ export interface Operation<S extends InputSchema = InputSchema> {
   readonly input: S;
   /** Whether each call is written to the audit trail: a use of a key, or a change to one. */
   readonly audit?: 'use' | 'change';
+  /**
+   * The exceptions this operation answers beyond those of every request (http/request-errors.ts),
+   * composed from the tables in error-tables.ts; its reference page lists them.
+   */
+  readonly errors: ErrorTable;
   /** `caller` names who asked: key changes carry it into their audit lines. */
   handle(input: InputOf<S>, ctx: OperationContext, caller: Caller): Promise<OperationOutput>;
 }

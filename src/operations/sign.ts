@@ -3,9 +3,10 @@
 
 import { KmsError } from '../errors/kms-error';
 import type { AsymmetricKey } from '../keys/key-record';
+import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from './error-tables';
 import { defineOperation, type SelfVerify } from './operation';
 import { dryRunSucceeded, signingPlan, type SigningPlan } from './key-use';
-import { SIGNING_MEMBERS } from './signing-input';
+import { SIGNING_ERRORS, SIGNING_MEMBERS } from './signing-input';
 
 /** Refuses a token signature that does not verify: it is counted, logged and never returned. */
 function assertConsistent(
@@ -28,6 +29,18 @@ export const sign = defineOperation({
   name: 'Sign',
   audit: 'use',
   input: SIGNING_MEMBERS,
+  errors: [
+    ...KEY_LOOKUP,
+    ...KEY_STATE_FOR_USE,
+    ...SIGNING_ERRORS,
+    ...KEY_MATERIAL,
+    ...DRY_RUN,
+    ...HSM_CALL,
+    {
+      name: 'KMSInternalException',
+      when: 'The HSM returned an RSA signature that does not verify against the public key (`pkcs11.selfVerify`); it was withheld.',
+    },
+  ],
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     const messageType = input.MessageType ?? 'RAW';

@@ -2,6 +2,7 @@
 
 import { KmsError } from '../errors/kms-error';
 import type { Tag } from '../keys/key-record';
+import type { ErrorTable } from './error-tables';
 
 const MAX_TAGS = 50;
 // Letters, numbers, spaces and _ . : / = + - @ (the set AWS allows in tag keys and values).
@@ -40,3 +41,11 @@ export function mergeTags(current: readonly Tag[], added: readonly Tag[]): Tag[]
   assertTagCount([...merged.values()]);
   return [...merged.values()];
 }
+
+/** What assertValidTags and assertTagCount refuse. */
+export const TAG_ERRORS: ErrorTable = [
+  {
+    name: 'TagException',
+    when: "A tag breaks AWS's rules: key 1–128 and value 0–256 characters of letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix, no key twice, at most 50 tags per key.",
+  },
+];

@@ -1,6 +1,7 @@
 // UntagResource: removes tags by key; unknown keys are ignored, as in AWS KMS.
 
 import { KEY_ID } from './input-schema';
+import { KEY_LOOKUP, KEY_STATE_FOR_CHANGE, METADATA_CHANGE } from './error-tables';
 import { assertNotPendingDeletion } from './key-use';
 import { defineOperation } from './operation';
 
@@ -11,6 +12,7 @@ export const untagResource = defineOperation({
     KeyId: KEY_ID,
     TagKeys: { kind: 'stringList', required: true, itemMin: 1, itemMax: 128 },
   },
+  errors: [...KEY_LOOKUP, ...KEY_STATE_FOR_CHANGE, ...METADATA_CHANGE],
   async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertNotPendingDeletion(key.record, key.arn);

@@ -1,6 +1,7 @@
 // UpdateKeyDescription.
 
 import { KEY_ID } from './input-schema';
+import { KEY_LOOKUP, KEY_STATE_FOR_CHANGE, METADATA_CHANGE } from './error-tables';
 import { assertNotPendingDeletion } from './key-use';
 import { defineOperation } from './operation';
 
@@ -8,6 +9,7 @@ export const updateKeyDescription = defineOperation({
   name: 'UpdateKeyDescription',
   audit: 'change',
   input: { KeyId: KEY_ID, Description: { kind: 'string', required: true, min: 0, max: 8192 } },
+  errors: [...KEY_LOOKUP, ...KEY_STATE_FOR_CHANGE, ...METADATA_CHANGE],
   async handle(input, ctx, caller) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertNotPendingDeletion(key.record, key.arn);

@@ -3,9 +3,10 @@
 // one used at Sign: RAW and DIGEST lead to the same token input.
 
 import { KmsError } from '../errors/kms-error';
+import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from './error-tables';
 import { defineOperation } from './operation';
 import { dryRunSucceeded, signingPlan } from './key-use';
-import { SIGNING_MEMBERS } from './signing-input';
+import { SIGNING_ERRORS, SIGNING_MEMBERS } from './signing-input';
 
 const invalid = (): KmsError =>
   new KmsError(
@@ -17,6 +18,18 @@ export const verify = defineOperation({
   name: 'Verify',
   audit: 'use',
   input: { ...SIGNING_MEMBERS, Signature: { kind: 'blob', required: true, min: 1, max: 6144 } },
+  errors: [
+    ...KEY_LOOKUP,
+    ...KEY_STATE_FOR_USE,
+    ...SIGNING_ERRORS,
+    {
+      name: 'KMSInvalidSignatureException',
+      when: 'The signature is not valid for this key, message and algorithm (or is not a well-formed signature).',
+    },
+    ...KEY_MATERIAL,
+    ...DRY_RUN,
+    ...HSM_CALL,
+  ],
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     const messageType = input.MessageType ?? 'RAW';

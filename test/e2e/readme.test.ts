@@ -127,6 +127,23 @@ describe("the README's examples against `qkms dev`", () => {
     expect(runShell(list as string)).toContain('alias/demo-ecc-nist-p256');
   }, 60_000);
 
+  it("lets the local docs site's Try it out call `qkms dev` (CORS), and no other origin", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${daemon.url}/`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-amz-target',
+        },
+      });
+    const docs = await preflight('http://127.0.0.1:3000');
+    expect(docs.status).toBe(204);
+    expect(docs.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');
+    const other = await preflight('https://elsewhere.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('lists every demo alias the README names, and no other', async () => {
     const text = README.slice(README.indexOf('The demo aliases are'));
     const named = [

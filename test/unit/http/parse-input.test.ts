@@ -5,6 +5,7 @@ import { verify } from '../../../src/operations/verify';
 import { listKeys } from '../../../src/operations/list-keys';
 import { listAliases } from '../../../src/operations/list-aliases';
 import { getPublicKey } from '../../../src/operations/get-public-key';
+import { createAlias } from '../../../src/operations/create-alias';
 
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const b64 = (n: number, fill = 0x61): string => Buffer.alloc(n, fill).toString('base64');
@@ -307,5 +308,24 @@ describe('parseInput with other operation schemas', () => {
     expect(failure(() => parseInput(getPublicKey.input, { KeyId: long })).message).toBe(
       `1 validation error detected: Value '${long}' at 'keyId' failed to satisfy constraint: Member must have length less than or equal to 2048`,
     );
+  });
+});
+
+describe('parseInput with a pattern (CreateAlias)', () => {
+  it('checks the whole value against the pattern, in AWS wording', () => {
+    expect(parseInput(createAlias.input, { AliasName: 'alias/ok:1_-', TargetKeyId: KEY })).toEqual({
+      AliasName: 'alias/ok:1_-',
+      TargetKeyId: KEY,
+    });
+    expect(
+      failure(() =>
+        parseInput(createAlias.input, { AliasName: 'alias/has space', TargetKeyId: KEY }),
+      ),
+    ).toEqual({
+      name: 'ValidationException',
+      status: 400,
+      message:
+        "1 validation error detected: Value 'alias/has space' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+    });
   });
 });

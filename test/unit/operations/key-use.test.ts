@@ -7,7 +7,7 @@ import type { KeySpec } from '../../../src/crypto/key-specs';
 import type { MessageType, SigningAlgorithm } from '../../../src/crypto/signing-algorithms';
 import type { KeyEntry } from '../../../src/keys/key-record';
 import { KmsError } from '../../../src/errors/kms-error';
-import { signingPlan } from '../../../src/operations/key-use';
+import { macPlan, signingPlan } from '../../../src/operations/key-use';
 import type { OperationContext } from '../../../src/operations/operation';
 
 function key(keySpec: KeySpec): KeyEntry {
@@ -15,7 +15,7 @@ function key(keySpec: KeySpec): KeyEntry {
     record: {
       keyId: '11111111-2222-3333-4444-555555555555',
       keySpec,
-      keyUsage: 'SIGN_VERIFY',
+      keyUsage: keySpec.startsWith('HMAC_') ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
       description: '',
       state: 'Enabled',
       creationDate: 0,
@@ -84,5 +84,20 @@ describe('signingPlan', () => {
       'UnsupportedOperationException',
       "ECDSA_SHA_256 is not available on this gateway's HSM: not in this test.",
     ]);
+  });
+});
+
+describe('macPlan', () => {
+  it('names the missing capability when the HSM lacks the HMAC mechanism', () => {
+    let refused: unknown;
+    try {
+      macPlan(key('HMAC_256'), 'HMAC_SHA_256', ctx);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toMatchObject({
+      name: 'UnsupportedOperationException',
+      message: "HMAC_SHA_256 is not available on this gateway's HSM: not in this test.",
+    });
   });
 });

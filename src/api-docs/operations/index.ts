@@ -1,0 +1,49 @@
+// Every served operation's page data, by operation name.
+
+import type { OperationDoc } from '../doc-types';
+import { createAliasDoc, deleteAliasDoc, updateAliasDoc } from './aliases';
+import { createKeyDoc } from './create-key';
+import { describeKeyDoc } from './describe-key';
+import { getKeyLastUsageDoc } from './get-key-last-usage';
+import { getPublicKeyDoc } from './get-public-key';
+import {
+  listResourceTagsDoc,
+  tagResourceDoc,
+  untagResourceDoc,
+  updateKeyDescriptionDoc,
+} from './key-records';
+import {
+  cancelKeyDeletionDoc,
+  disableKeyDoc,
+  enableKeyDoc,
+  scheduleKeyDeletionDoc,
+} from './key-states';
+import { listAliasesDoc } from './list-aliases';
+import { listKeysDoc } from './list-keys';
+import { generateMacDoc, verifyMacDoc } from './mac';
+import { signDoc } from './sign';
+import { verifyDoc } from './verify';
+
+export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
+  ['Sign', signDoc],
+  ['Verify', verifyDoc],
+  ['GetPublicKey', getPublicKeyDoc],
+  ['DescribeKey', describeKeyDoc],
+  ['ListKeys', listKeysDoc],
+  ['ListAliases', listAliasesDoc],
+  ['CreateKey', createKeyDoc],
+  ['CreateAlias', createAliasDoc],
+  ['UpdateAlias', updateAliasDoc],
+  ['DeleteAlias', deleteAliasDoc],
+  ['EnableKey', enableKeyDoc],
+  ['DisableKey', disableKeyDoc],
+  ['ScheduleKeyDeletion', scheduleKeyDeletionDoc],
+  ['CancelKeyDeletion', cancelKeyDeletionDoc],
+  ['UpdateKeyDescription', updateKeyDescriptionDoc],
+  ['TagResource', tagResourceDoc],
+  ['UntagResource', untagResourceDoc],
+  ['ListResourceTags', listResourceTagsDoc],
+  ['GenerateMac', generateMacDoc],
+  ['VerifyMac', verifyMacDoc],
+  ['GetKeyLastUsage', getKeyLastUsageDoc],
+]);
