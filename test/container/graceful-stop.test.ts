@@ -13,13 +13,13 @@ import { Agent } from 'node:http';
 import { createPublicKey, verify } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { getContainerRuntimeClient } from 'testcontainers';
+import type { StartedQkmsContainer } from '../../src/testcontainers';
 import {
   API_PORT,
   containerState,
   createVolume,
   describeWithEngine,
-  kmsClient,
   tearDown,
   startQkms,
 } from './qkms-container';
@@ -69,7 +69,7 @@ async function auditedSigns(id: string): Promise<{ success: number; failure: num
 
 describeWithEngine('docker stop under load', () => {
   let volume: string;
-  let container: StartedTestContainer;
+  let container: StartedQkmsContainer;
   let kms: KMSClient;
 
   beforeAll(async () => {
@@ -79,7 +79,9 @@ describeWithEngine('docker stop under load', () => {
     const info = await client.container.dockerode.getContainer(container.getId()).inspect();
     const address = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
     expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    kms = await kmsClient(container, `http://${address}:${API_PORT}`, {
+    kms = container.client({
+      endpoint: `http://${address}:${API_PORT}`,
+      maxAttempts: 1,
       requestHandler: new NodeHttpHandler({
         httpAgent: new Agent({ keepAlive: false }),
         connectionTimeout: 5_000,
