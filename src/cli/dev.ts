@@ -35,18 +35,13 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   let made: string[] = [];
   // Demo and QKMS_DEV_KEYS keys exist before the API answers (and before /readyz says 200), so
   // the first request after start-up finds them.
-  const gateway = await startConfigured(
-    loaded,
-    signals,
-    log,
-    {
-      prepare: async ({ catalog, store, capabilities }) => {
-        if (settings.demoKeys) created = await ensureDemoKeys(catalog, store, capabilities);
-        made = await ensureDevKeys(settings.devKeys, catalog, store, capabilities);
-      },
+  const gateway = await startConfigured(loaded, signals, log, {
+    prepare: async ({ catalog, store, capabilities }) => {
+      if (settings.demoKeys) created = await ensureDemoKeys(catalog, store, capabilities);
+      made = await ensureDevKeys(settings.devKeys, catalog, store, capabilities);
     },
-    { unauthenticatedNetwork: settings.allowUnauthenticatedNetwork },
-  );
+    unauthenticatedNetwork: settings.allowUnauthenticatedNetwork,
+  });
   console.log(
     devBanner({
       url: gateway.url,

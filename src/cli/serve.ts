@@ -124,24 +124,15 @@ function reloadOnSighup(signals: Signals, credentials: CredentialStore | null, l
   });
 }
 
-/**
- * `qkms dev` only: auth.mode none off loopback, for a throwaway container whose published port
- * must reach the API (QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK). `qkms serve` never sets it.
- */
-export interface DevAllowances {
-  readonly unauthenticatedNetwork?: boolean;
-}
-
 export async function startConfigured(
   loaded: LoadedConfig,
   signals: Signals,
   log: Logger,
   extra: GatewayOptions = {},
-  allow: DevAllowances = {},
 ): Promise<Gateway> {
   const { config, pin, credentials, postgresPassword } = loaded;
   const offLoopback = !isLoopback(config.listen.host);
-  if (config.auth.mode === 'none' && !allow.unauthenticatedNetwork) {
+  if (config.auth.mode === 'none' && !extra.unauthenticatedNetwork) {
     assertLoopbackWithoutAuth(config.listen.host);
   }
   const gateway = await startGateway(config, pin, log, { ...extra, credentials, postgresPassword });

@@ -41,6 +41,6 @@ export const DEV_VARIABLES: readonly DevVariable[] = [
     name: DEV_ALLOW_UNAUTHENTICATED_VAR,
     short: 'true: allow QKMS_AUTH_MODE=none on a non-loopback address (throwaway containers only)',
     meaning:
-      '`true` lets `QKMS_AUTH_MODE=none` listen on a non-loopback `QKMS_LISTEN_HOST`, as a throwaway test container must for its published port to reach it (`qkms serve` never allows this). Anyone who can reach the port can then sign with every key: publish it on the host\'s loopback only (`QkmsContainer.withAuthMode("none")` does).',
+      '`true` lets `QKMS_AUTH_MODE=none` listen on a non-loopback `QKMS_LISTEN_HOST`, as a throwaway test container must for its published port to reach it, and answer requests addressed to an IP address as well as to a loopback name (DNS rebinding, which the loopback rule guards against, cannot forge those). `qkms serve` never allows this. Anyone who can reach the port can then use every key: publish it only where the test runs (`QkmsContainer.withAuthMode("none")` publishes it on the address the test reaches Docker by).',
   },
 ];

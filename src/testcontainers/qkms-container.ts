@@ -4,7 +4,7 @@
 // the container ready when /readyz answers 200 and every requested alias names a key. It is a
 // GenericContainer, so every testcontainers option (networks, log consumers, …) still applies.
 
-import { GenericContainer, Wait } from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
 import { fixedDevCredentials } from '../cli/dev-credentials';
 import { formatDevKeys, parseDevKeys, type DevKeys } from '../cli/dev-keys';
 import type { KeySpec } from '../crypto/key-specs';
@@ -88,8 +88,8 @@ export class QkmsContainer extends GenericContainer {
   }
 
   /**
-   * `none` turns SigV4 off: any credentials are accepted. The API port is then published on the
-   * host's loopback only (so with a local Docker engine only).
+   * `none` turns SigV4 off: any credentials are accepted. The API port is then published only on
+   * the address this process reaches Docker by (the loopback for a local engine).
    */
   withAuthMode(mode: QkmsAuthMode): this {
     if (mode !== 'sigv4' && mode !== 'none') throw new Error(`unknown QKMS auth mode ${mode}`);
@@ -148,12 +148,19 @@ export class QkmsContainer extends GenericContainer {
     }
   }
 
-  /** Without SigV4, nobody but this machine may reach the API. */
-  #loopbackOnly(): void {
+  /**
+   * Without SigV4 the API port is published only on the address this process reaches the
+   * Docker engine by (the loopback, or the docker0 bridge when the tests themselves run in a
+   * container), not on every interface of the Docker host.
+   */
+  async #publishOnlyWhereTestsRun(): Promise<void> {
     if (this.#authMode !== 'none') return;
+    const { hostIps } = (await getContainerRuntimeClient()).info.containerRuntime;
+    const address = (hostIps.find((ip) => ip.family === 4) ?? hostIps[0])?.address;
+    if (address === undefined) throw new Error('the Docker engine has no address to publish on');
     this.hostConfig.PortBindings = {
       ...this.hostConfig.PortBindings,
-      [`${QKMS_API_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '0' }],
+      [`${QKMS_API_PORT}/tcp`]: [{ HostIp: address, HostPort: '0' }],
     };
   }
 
@@ -165,7 +172,7 @@ export class QkmsContainer extends GenericContainer {
     // Once: a second start() of the same builder must not mount the data directory twice.
     if (!this.#configured) {
       this.#storage();
-      this.#loopbackOnly();
+      await this.#publishOnlyWhereTestsRun();
       this.#configured = true;
     }
     this.withEnvironment(this.#environment()).withWaitStrategy(

@@ -76,10 +76,30 @@ export class StartedQkmsContainer extends AbstractStartedContainer {
     return keyId;
   }
 
-  /** Stops (SIGTERM, then SIGKILL after 10 s) and removes the container and its anonymous volumes. */
+  /**
+   * Stops (SIGTERM, then SIGKILL after 10 s) and removes the container and its anonymous
+   * volumes; then destroys the clients `client()` made. Not before: QKMS answers the requests
+   * still in flight while it drains, and their clients must be there to read the answers.
+   */
   override async stop(options: Partial<StopOptions> = {}): Promise<StoppedTestContainer> {
-    for (const client of this.#clients) client.destroy();
-    this.#clients.clear();
-    return super.stop({ timeout: STOP_TIMEOUT_MS, ...options });
+    try {
+      return await super.stop({ timeout: STOP_TIMEOUT_MS, ...options });
+    } finally {
+      for (const client of this.#clients) client.destroy();
+      this.#clients.clear();
+    }
+  }
+
+  /**
+   * What printing this object (console.log, a failed jest assertion) shows. Not the container
+   * underneath: Docker's inspect result holds the environment, a fixed secret included.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `StartedQkmsContainer ${JSON.stringify(this.toJSON())}`;
+  }
+
+  toJSON(): { id: string; endpoint: string; region: string; operationsEndpoint: string } {
+    const { endpoint, region, operationsEndpoint } = this;
+    return { id: this.getId(), endpoint, region, operationsEndpoint };
   }
 }

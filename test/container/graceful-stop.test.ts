@@ -17,6 +17,7 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import type { StartedQkmsContainer } from '../../src/testcontainers';
 import {
   API_PORT,
+  containerLog,
   containerState,
   createVolume,
   describeWithEngine,
@@ -47,17 +48,7 @@ function transportFailure(err: unknown): boolean {
 
 /** Successful and failed Sign lines of the container's audit trail (JSON lines on stdout). */
 async function auditedSigns(id: string): Promise<{ success: number; failure: number }> {
-  const client = await getContainerRuntimeClient();
-  const raw = (await client.container.dockerode
-    .getContainer(id)
-    .logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
-  // Docker multiplexes the log: 8-byte frame headers (stream, 0, 0, 0, length as uint32 BE).
-  let text = '';
-  for (let at = 0; at + 8 <= raw.length;) {
-    const length = raw.readUInt32BE(at + 4);
-    text += raw.subarray(at + 8, at + 8 + length).toString('utf8');
-    at += 8 + length;
-  }
+  const text = await containerLog(id, { stderr: false });
   const counts = { success: 0, failure: 0 };
   for (const line of text.split('\n')) {
     if (!line.startsWith('{"type":"audit"')) continue;

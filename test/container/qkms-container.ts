@@ -63,6 +63,22 @@ export async function containerState(
   return { running: info.State.Running, exitCode: info.State.ExitCode };
 }
 
+/** What the container has written so far to stdout, and to stderr unless told not to. */
+export async function containerLog(id: string, { stderr = true } = {}): Promise<string> {
+  const client = await getContainerRuntimeClient();
+  const raw = (await client.container.dockerode
+    .getContainer(id)
+    .logs({ stdout: true, stderr, follow: false })) as unknown as Buffer;
+  // Docker multiplexes the log: 8-byte frame headers (stream, 0, 0, 0, length as uint32 BE).
+  let text = '';
+  for (let at = 0; at + 8 <= raw.length;) {
+    const length = raw.readUInt32BE(at + 4);
+    text += raw.subarray(at + 8, at + 8 + length).toString('utf8');
+    at += 8 + length;
+  }
+  return text;
+}
+
 export async function removeContainer(id: string): Promise<void> {
   const client = await getContainerRuntimeClient();
   await client.container.dockerode.getContainer(id).remove({ force: true, v: true });
