@@ -33,9 +33,9 @@ export const DEV_VARIABLES: readonly DevVariable[] = [
   },
   {
     name: DEV_DEMO_KEYS_VAR,
-    short: 'false: make no demo keys (faster first start); default true',
+    short: 'false: make no demo keys; default true',
     meaning:
-      '`false` makes no demo keys on a new token (a faster first start when a test names its own keys in `QKMS_DEV_KEYS`); default `true`: one demo key per key spec the token supports.',
+      '`false` makes no demo keys, so a token holds only the keys a test names in `QKMS_DEV_KEYS` and `ListKeys`/`ListAliases` show just those (demo keys already on the token stay); default `true`: one demo key per key spec the token supports.',
   },
   {
     name: DEV_ALLOW_UNAUTHENTICATED_VAR,

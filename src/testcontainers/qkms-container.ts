@@ -114,7 +114,7 @@ export class QkmsContainer extends GenericContainer {
     return this;
   }
 
-  /** false: no demo keys (alias/demo-…), only the ones asked for: a faster first start. */
+  /** false: no demo keys (alias/demo-…), only the ones asked for (ListKeys shows just those). */
   withDemoKeys(enabled: boolean): this {
     this.#demoKeys = enabled;
     return this;
