@@ -32,7 +32,9 @@ def test_signature_verifies_with_the_public_key(kms):
 
     public_key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
     with pytest.raises(InvalidSignature):
-        public_key.verify(signature, b"order 42: pay 1000 EUR", ec.ECDSA(hashes.SHA256()))
+        public_key.verify(
+            signature, b"order 42: pay 1000 EUR", ec.ECDSA(hashes.SHA256())
+        )
 
 
 def test_a_wrong_secret_is_refused():
