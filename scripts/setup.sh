@@ -59,12 +59,13 @@ if ! addons_load; then
 fi
 echo "setup: native addons pkcs11js (PKCS#11) and fs-ext (flock) are built for Node.js $(node --version)" >&2
 
-# Two separate npm projects the tests need, kept out of QKMS's own dependencies: the third-party
-# signing libraries of the recipes (docs/integrations.md) and the Docusaurus docs site, whose
-# "Try it out" the docs tests drive (the tests build the site themselves when it is stale).
+# Separate npm projects the tests need, kept out of QKMS's own dependencies: the third-party
+# signing libraries of the recipes (docs/integrations.md), the Docusaurus docs site, whose
+# "Try it out" the docs tests drive (the tests build the site themselves when it is stale), and
+# the application project that imports qkms/testcontainers as users do (a link to this checkout).
 # Installed only for the tests, again when a lock changes.
 if [ "${QKMS_SETUP_FOR_TESTS:-0}" = 1 ]; then
-  for project in test/integrations docs/site; do
+  for project in test/integrations docs/site test/container/app; do
     if [ ! -f "$project/node_modules/.package-lock.json" ] ||
       [ "$project/package-lock.json" -nt "$project/node_modules/.package-lock.json" ]; then
       npm ci --prefix "$project" --no-audit --no-fund

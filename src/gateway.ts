@@ -149,6 +149,12 @@ export interface GatewayOptions {
    * runs it and asks the workers).
    */
   readonly operationsListener?: boolean;
+  /**
+   * `qkms dev` only (QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK): auth.mode none on a non-loopback
+   * listen.host, for a throwaway container whose published port must reach the API; requests
+   * addressed to an IP address are answered then too. `qkms serve` never sets it.
+   */
+  readonly unauthenticatedNetwork?: boolean;
   /** Runs after the catalog is loaded and before the API listens (e.g. `qkms dev` demo keys). */
   readonly prepare?: (parts: {
     catalog: KeyCatalog;
@@ -251,6 +257,7 @@ export async function startGateway(
       log,
       maxBodyBytes: config.http.maxBodyBytes,
       loopbackHostsOnly: config.auth.mode === 'none',
+      addressHostsToo: options.unauthenticatedNetwork === true,
       ...(config.http.allowedHosts
         ? { hostAllowed: hostMatcher(config.http.allowedHosts, config.tls?.certFile ? 443 : 80) }
         : {}),

@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { Secret } from '../config/secret';
 import type { Credential } from './sigv4-verifier';
 
-const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+/** What an access key id may be: what AWS's look like, long enough not to be guessed. */
+export const ACCESS_KEY_ID_PATTERN = /^[A-Z0-9]{16,128}$/;
 const PRINCIPAL = /^[a-zA-Z0-9_.@:/-]{1,128}$/;
 
 export class CredentialsError extends Error {
@@ -42,7 +43,7 @@ export function parseCredentials(text: string): Map<string, Entry> {
     keys.forEach((key: unknown, i) => {
       const { accessKeyId, secretAccessKey } = (key ?? {}) as Record<string, unknown>;
       const at = `${principal}[${i}]`;
-      if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) {
+      if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID_PATTERN.test(accessKeyId)) {
         problems.push(`${at}.accessKeyId must be 16–128 upper-case letters and digits`);
         return;
       }

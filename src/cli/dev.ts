@@ -4,20 +4,20 @@
 import { isAbsolute, relative } from 'node:path';
 import { loadConfig } from '../config/load';
 import { createLogger } from '../log/logger';
-import {
-  DEV_TOKEN_LABEL,
-  demoAlias,
-  ensureDemoKeys,
-  prepareDevCredentials,
-  prepareDevToken,
-} from './dev-token';
+import { prepareDevCredentials } from './dev-credentials';
+import { ensureDevKeys } from './dev-keys-ensure';
 import { devProfileEnv } from './dev-profile';
+import { readDevSettings } from './dev-settings';
+import { devBanner } from './dev-banner';
+import { ensureDemoKeys, prepareDevToken } from './dev-token';
 import { catchSignals } from './signals';
 import { startConfigured, waitForShutdown } from './serve';
 
 export async function runDev(dataDir: string, port: number): Promise<number> {
+  // QKMS_DEV_* first: a bad value stops here, before a token or a file is made.
+  const settings = readDevSettings(process.env);
   const dev = prepareDevToken(dataDir);
-  const creds = prepareDevCredentials(dev.dataDir);
+  const creds = prepareDevCredentials(dev.dataDir, settings.credentials);
   const env = {
     ...process.env,
     // The token, PIN and metadata lock: the same for `qkms keys --data-dir` on this directory.
@@ -35,26 +35,29 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   const log = createLogger(loaded.config.log.level);
   const signals = catchSignals(log);
   let created: string[] = [];
-  // Demo keys exist before the API answers, so the first request after start-up finds them.
+  let made: string[] = [];
+  // Demo and QKMS_DEV_KEYS keys exist before the API answers (and before /readyz says 200), so
+  // the first request after start-up finds them.
   const gateway = await startConfigured(loaded, signals, log, {
     prepare: async ({ catalog, store, capabilities }) => {
-      created = await ensureDemoKeys(catalog, store, capabilities);
+      if (settings.demoKeys) created = await ensureDemoKeys(catalog, store, capabilities);
+      made = await ensureDevKeys(settings.devKeys, catalog, store, capabilities);
     },
+    unauthenticatedNetwork: settings.allowUnauthenticatedNetwork,
   });
-  const aliases = gateway.catalog.aliases().map((a) => a.name);
-  console.log(`
-QKMS dev gateway on ${gateway.url}  (token "${DEV_TOKEN_LABEL}" in ${dev.dataDir})
-${created.length > 0 ? `Created demo keys: ${created.join(', ')}\n` : ''}Aliases: ${aliases.join(', ')}
-
-Requests must be signed (SigV4) with the dev credentials in ${creds.awsCredentialsFile}:
-  export AWS_SHARED_CREDENTIALS_FILE=${creds.awsCredentialsFile} AWS_PROFILE=qkms-dev AWS_DEFAULT_REGION=${loaded.config.arn.region}
-  printf hello > msg.txt
-  aws kms sign --endpoint-url ${gateway.url} --key-id ${demoAlias('ECC_NIST_P256')} \\
-    --message fileb://msg.txt --message-type RAW --signing-algorithm ECDSA_SHA_256
-
-Keys on this token from the command line (no credentials needed): ${selfCommand()} keys --help
-  ${selfCommand()} keys list --data-dir ${dev.dataDir}
-`);
+  console.log(
+    devBanner({
+      url: gateway.url,
+      dataDir: dev.dataDir,
+      awsCredentialsFile: creds.awsCredentialsFile,
+      region: loaded.config.arn.region,
+      authenticated: loaded.config.auth.mode !== 'none',
+      demoKeys: created,
+      devKeys: made,
+      aliases: gateway.catalog.aliases().map((a) => a.name),
+      self: selfCommand(),
+    }),
+  );
   return waitForShutdown(gateway, signals, log);
 }
 

@@ -2,6 +2,7 @@
 // Every setting's own variable is in docs/configuration.md; these are the ones worth naming at
 // the command line.
 
+import { DEV_ALLOW_UNAUTHENTICATED_VAR, DEV_VARIABLES } from '../config/dev-variables';
 import type { EnvVarDoc } from './help-details';
 import { SOFTHSM_MODULE } from './dev-token';
 
@@ -42,7 +43,11 @@ export const DEV_PROFILE_ENV: readonly EnvVarDoc[] = [
 export const DEV_ENV: readonly EnvVarDoc[] = [
   ...DEV_PROFILE_ENV,
   { name: 'QKMS_LISTEN_HOST', meaning: 'address of the API; default: 127.0.0.1' },
-  { name: 'QKMS_AUTH_MODE', meaning: 'sigv4 (default) or none (loopback only)' },
+  {
+    name: 'QKMS_AUTH_MODE',
+    meaning: `sigv4 (default) or none (loopback only, unless ${DEV_ALLOW_UNAUTHENTICATED_VAR}=true)`,
+  },
+  ...DEV_VARIABLES.map((v) => ({ name: v.name, meaning: v.short })),
   {
     name: 'QKMS_HTTP_CORS_ALLOWED_ORIGINS',
     meaning:

@@ -131,16 +131,24 @@ export async function startConfigured(
   extra: GatewayOptions = {},
 ): Promise<Gateway> {
   const { config, pin, credentials, postgresPassword } = loaded;
-  if (config.auth.mode === 'none') assertLoopbackWithoutAuth(config.listen.host);
+  const offLoopback = !isLoopback(config.listen.host);
+  if (config.auth.mode === 'none' && !extra.unauthenticatedNetwork) {
+    assertLoopbackWithoutAuth(config.listen.host);
+  }
   const gateway = await startGateway(config, pin, log, { ...extra, credentials, postgresPassword });
   reloadOnSighup(signals, credentials, log);
-  if (config.auth.mode === 'none') {
+  if (config.auth.mode === 'none' && offLoopback) {
+    log.warn(
+      { url: gateway.url },
+      'QKMS is listening WITHOUT authentication on a non-loopback address (QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK): whoever reaches this port can use every key',
+    );
+  } else if (config.auth.mode === 'none') {
     log.warn(
       { url: gateway.url },
       'QKMS is listening WITHOUT authentication (auth.mode none, loopback only)',
     );
   } else {
-    if (!isLoopback(config.listen.host) && !config.tls?.certFile) {
+    if (offLoopback && !config.tls?.certFile) {
       log.warn(
         { url: gateway.url },
         'the API is not on loopback and has no TLS yet: put it behind a TLS terminator',

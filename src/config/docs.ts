@@ -1,6 +1,7 @@
 // Renders docs/configuration.md from the schema, so the reference cannot drift from the code.
 // `npm run docs:config` writes it; a unit test fails when the committed file is stale.
 
+import { DEV_VARIABLES } from './dev-variables';
 import { CONFIG_FIELDS } from './schema';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -20,6 +21,13 @@ export function renderConfigDocs(): string {
     const def = f.default === undefined ? '*(none)*' : `\`${String(f.default)}\``;
     return `| \`${f.path}\` | \`${f.env}\` | ${type} | ${def} | ${cell(f.description)} |`;
   });
+  const devRows = DEV_VARIABLES.map(
+    (v) =>
+      `| ${v.name
+        .split(', ')
+        .map((n) => `\`${n}\``)
+        .join(', ')} | ${cell(v.meaning)} |`,
+  );
   return `# Configuration reference
 
 <!-- Generated from src/config/schema.ts by \`npm run docs:config\`. Do not edit by hand. -->
@@ -34,6 +42,17 @@ settings are errors, so a typo cannot silently fall back to a default.
 | YAML path | environment variable | type | default | meaning |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+## The \`qkms dev\` profile and the dev container image
+
+\`qkms dev\` (and so the dev target of \`deploy/Dockerfile\`, which runs it) sets the token, PIN,
+port and credentials file itself and reads these variables besides the settings above. They shape
+the throwaway token a test starts with; \`qkms serve\` ignores them.
+[testing-with-qkms.md](testing-with-qkms.md) shows them at work.
+
+| environment variable | meaning |
+| --- | --- |
+${devRows.join('\n')}
 
 ## SigV4 credentials (\`auth.credentialsFile\` or \`QKMS_CREDENTIALS\`)
 

@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { KmsError, toKmsError } from '../errors/kms-error';
 import type { Logger } from '../log/logger';
 import type { OperationContext } from '../operations/operation';
@@ -29,6 +30,12 @@ export interface KmsHandlerOptions {
   readonly maxBodyBytes: number;
   /** Refuse Host headers that are not loopback names (on while there is no authentication). */
   readonly loopbackHostsOnly: boolean;
+  /**
+   * With loopbackHostsOnly, answer Host headers that are IP addresses too (`qkms dev` in a
+   * container, reached through a published port at the Docker host's address). DNS rebinding,
+   * what the loopback rule is for, cannot produce one: a browser sends the name it resolved.
+   */
+  readonly addressHostsToo?: boolean;
   /** Told about every finished request (metrics). */
   readonly observe?: (operation: string, outcome: string, seconds: number) => void;
   /** Key policies, applied to authenticated principals. */
@@ -64,6 +71,14 @@ const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 
 function isLoopbackHost(host: string | undefined): boolean {
   return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
+const ADDRESS_HOST = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9a-f:.]+)\])(?::\d+)?$/i;
+
+/** An IPv4 address or a bracketed IPv6 address, with an optional port. */
+function isAddressHost(host: string | undefined): boolean {
+  const m = host === undefined ? null : ADDRESS_HOST.exec(host);
+  return m !== null && isIP(m[1] ?? m[2] ?? '') !== 0;
 }
 
 function operationFor(target: string | string[] | undefined) {
@@ -142,7 +157,12 @@ export function kmsHandler(options: KmsHandlerOptions) {
       options.admission?.enter();
       admitted = true;
       options.admission?.charge(principal ?? 'anonymous');
-      if (options.loopbackHostsOnly && !isLoopbackHost(req.headers.host)) {
+      const host = req.headers.host;
+      if (
+        options.loopbackHostsOnly &&
+        !isLoopbackHost(host) &&
+        !(options.addressHostsToo && isAddressHost(host))
+      ) {
         // Without authentication, a browser page could reach 127.0.0.1 through DNS rebinding;
         // its requests carry the attacker's host name, never a loopback one.
         throw new KmsError(

@@ -34,6 +34,20 @@ export function assertValidAliasName(name: string): void {
       `Alias names beginning with alias/aws/ are reserved for AWS managed keys: ${name}.`,
     );
   }
+  // Names from the wire were checked against ALIAS_NAME already; these checks are for names that
+  // never went through it (the command line, QKMS_DEV_KEYS, the config file's catalog).
+  if (name.length > ALIAS_NAME.max) {
+    throw new KmsError(
+      'ValidationException',
+      `1 validation error detected: Value '${name}' at 'aliasName' failed to satisfy constraint: Member must have length less than or equal to ${ALIAS_NAME.max}`,
+    );
+  }
+  if (!new RegExp(ALIAS_NAME.pattern).test(name)) {
+    throw new KmsError(
+      'ValidationException',
+      `1 validation error detected: Value '${name}' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ALIAS_NAME.pattern}`,
+    );
+  }
 }
 
 /** The key an alias may point at: named by key id or key ARN (not by an alias), not pending deletion. */

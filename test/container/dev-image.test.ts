@@ -14,13 +14,12 @@ import {
   VerifyCommand,
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
-import type { StartedTestContainer } from 'testcontainers';
 import { getContainerRuntimeClient } from 'testcontainers';
+import type { StartedQkmsContainer } from '../../src/testcontainers';
 import { nodeVerifies } from '../support/verify-independently';
 import {
   createVolume,
   describeWithEngine,
-  kmsClient,
   OPS_PORT,
   opsGet,
   tearDown,
@@ -41,13 +40,13 @@ const MAC_SPECS = ['HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512'];
 
 describeWithEngine('dev image', () => {
   let volume: string;
-  let container: StartedTestContainer;
+  let container: StartedQkmsContainer;
   let kms: KMSClient;
 
   beforeAll(async () => {
     volume = await createVolume();
     container = await startQkms(volume);
-    kms = await kmsClient(container);
+    kms = container.client({ maxAttempts: 1 });
   }, 240_000);
 
   afterAll(() => tearDown(kms, container, volume), 60_000);

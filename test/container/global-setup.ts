@@ -1,8 +1,10 @@
-// Jest global setup of the container project: find a Docker engine and build the dev image of
-// deploy/Dockerfile once for every test file. Without an engine the suite is skipped with the
-// reason (QKMS_CONTAINER_SKIP), unless QKMS_REQUIRE_DOCKER=1 (CI), where that is a failure.
+// Jest global setup of the container project: find a Docker engine, build the images of
+// deploy/Dockerfile once for every test file, and make the dev image the one QkmsContainer runs
+// by default. Without an engine the suite is skipped with the reason (QKMS_CONTAINER_SKIP),
+// unless QKMS_REQUIRE_DOCKER=1 (CI), where that is a failure.
 
 import { resolve } from 'node:path';
+import { QKMS_IMAGE_ENV } from '../../src/testcontainers/image';
 import { CONTAINER_IMAGE, RUNTIME_IMAGE } from './qkms-container';
 
 const testcontainers = import('testcontainers');
@@ -64,6 +66,9 @@ export default async function globalSetup(): Promise<void> {
       );
     }
   }
+  // `new QkmsContainer()` with no image (the application project, docs/testing-with-qkms.md)
+  // runs the image just built, not a qkms:dev the machine may hold from earlier.
+  process.env[QKMS_IMAGE_ENV] = CONTAINER_IMAGE;
   process.stderr.write(
     `\ncontainer suite: built ${CONTAINER_IMAGE} and ${RUNTIME_IMAGE} in ${Math.round((Date.now() - started) / 1000)}s\n`,
   );

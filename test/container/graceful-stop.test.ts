@@ -13,13 +13,14 @@ import { Agent } from 'node:http';
 import { createPublicKey, verify } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { getContainerRuntimeClient } from 'testcontainers';
+import type { StartedQkmsContainer } from '../../src/testcontainers';
 import {
   API_PORT,
+  containerLog,
   containerState,
   createVolume,
   describeWithEngine,
-  kmsClient,
   tearDown,
   startQkms,
 } from './qkms-container';
@@ -47,17 +48,7 @@ function transportFailure(err: unknown): boolean {
 
 /** Successful and failed Sign lines of the container's audit trail (JSON lines on stdout). */
 async function auditedSigns(id: string): Promise<{ success: number; failure: number }> {
-  const client = await getContainerRuntimeClient();
-  const raw = (await client.container.dockerode
-    .getContainer(id)
-    .logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
-  // Docker multiplexes the log: 8-byte frame headers (stream, 0, 0, 0, length as uint32 BE).
-  let text = '';
-  for (let at = 0; at + 8 <= raw.length;) {
-    const length = raw.readUInt32BE(at + 4);
-    text += raw.subarray(at + 8, at + 8 + length).toString('utf8');
-    at += 8 + length;
-  }
+  const text = await containerLog(id, { stderr: false });
   const counts = { success: 0, failure: 0 };
   for (const line of text.split('\n')) {
     if (!line.startsWith('{"type":"audit"')) continue;
@@ -69,7 +60,7 @@ async function auditedSigns(id: string): Promise<{ success: number; failure: num
 
 describeWithEngine('docker stop under load', () => {
   let volume: string;
-  let container: StartedTestContainer;
+  let container: StartedQkmsContainer;
   let kms: KMSClient;
 
   beforeAll(async () => {
@@ -79,7 +70,9 @@ describeWithEngine('docker stop under load', () => {
     const info = await client.container.dockerode.getContainer(container.getId()).inspect();
     const address = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
     expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    kms = await kmsClient(container, `http://${address}:${API_PORT}`, {
+    kms = container.client({
+      endpoint: `http://${address}:${API_PORT}`,
+      maxAttempts: 1,
       requestHandler: new NodeHttpHandler({
         httpAgent: new Agent({ keepAlive: false }),
         connectionTimeout: 5_000,

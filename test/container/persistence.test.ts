@@ -15,13 +15,11 @@ import {
   SignCommand,
 } from '@aws-sdk/client-kms';
 import { createPublicKey, verify } from 'node:crypto';
-import type { StartedTestContainer } from 'testcontainers';
+import type { StartedQkmsContainer } from '../../src/testcontainers';
 import {
   containerState,
   createVolume,
   describeWithEngine,
-  devCredentials,
-  kmsClient,
   removeContainer,
   removeVolume,
   startQkms,
@@ -29,7 +27,7 @@ import {
 
 describeWithEngine('dev image on a persistent token volume', () => {
   let volume: string;
-  const containers: StartedTestContainer[] = [];
+  const containers: StartedQkmsContainer[] = [];
   const clients: KMSClient[] = [];
 
   beforeAll(async () => {
@@ -45,15 +43,15 @@ describeWithEngine('dev image on a persistent token volume', () => {
   async function start(): Promise<KMSClient> {
     const container = await startQkms(volume);
     containers.push(container);
-    const kms = await kmsClient(container);
+    const kms = container.client({ maxAttempts: 1 });
     clients.push(kms);
     return kms;
   }
 
   it('keeps keys, aliases and key states across a stop and a new container', async () => {
     const first = await start();
-    const firstContainer = containers[0] as StartedTestContainer;
-    const credentials = await devCredentials(firstContainer);
+    const firstContainer = containers[0] as StartedQkmsContainer;
+    const credentials = firstContainer.credentials;
 
     const created = await first.send(
       new CreateKeyCommand({
@@ -90,8 +88,8 @@ describeWithEngine('dev image on a persistent token volume', () => {
     expect(await containerState(firstContainer)).toEqual({ running: false, exitCode: 0 });
 
     const second = await start();
-    const secondContainer = containers[1] as StartedTestContainer;
-    expect(await devCredentials(secondContainer)).toEqual(credentials);
+    const secondContainer = containers[1] as StartedQkmsContainer;
+    expect(secondContainer.credentials).toEqual(credentials);
     const keysAfter = ((await second.send(new ListKeysCommand({}))).Keys ?? [])
       .map((k) => k.KeyId)
       .sort();

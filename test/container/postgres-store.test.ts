@@ -9,10 +9,10 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   GetPublicKeyCommand,
+  KMSClient,
   ListResourceTagsCommand,
   SignCommand,
   TagResourceCommand,
-  type KMSClient,
 } from '@aws-sdk/client-kms';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { freePort } from '../support/daemon';
@@ -23,11 +23,18 @@ import {
   DATA_DIR,
   createVolume,
   describeWithEngine,
-  kmsClient,
   removeContainer,
   removeVolume,
 } from './qkms-container';
 
+// Both containers get this pair (QKMS_DEV_ACCESS_KEY_ID/SECRET), so a client knows it up front.
+const CREDENTIALS = {
+  accessKeyId: 'QKMSPOSTGRESTEST1',
+  secretAccessKey: 'postgres-store-test-secret',
+};
+
+// Not QkmsContainer: these containers share the host's network (to reach PostgreSQL on
+// loopback), where nothing is published and the module has no port to wait on.
 describeWithEngine('the dev image with key metadata in PostgreSQL', () => {
   let server: PostgresServer | undefined;
   let volume: string | undefined;
@@ -42,11 +49,17 @@ describeWithEngine('the dev image with key metadata in PostgreSQL', () => {
       .withEnvironment({ ...env, QKMS_METRICS_PORT: String(ops) })
       .withCommand(['dev', '--data-dir', DATA_DIR, '--port', String(api)])
       .withBindMounts([{ source: volume as string, target: DATA_DIR, mode: 'rw' }])
+      // No published ports on the host's network, so no HTTP wait: the banner follows readiness.
       .withWaitStrategy(Wait.forLogMessage('QKMS dev gateway on'))
       .withStartupTimeout(180_000)
       .start();
     started.push(container);
-    const kms = await kmsClient(container, `http://127.0.0.1:${api}`);
+    const kms = new KMSClient({
+      endpoint: `http://127.0.0.1:${api}`,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+    });
     clients.push(kms);
     return { container, kms };
   }
@@ -60,6 +73,8 @@ describeWithEngine('the dev image with key metadata in PostgreSQL', () => {
       QKMS_METADATA_POSTGRES_URL: server.url('qkms'),
       QKMS_METADATA_POSTGRES_PASSWORD: readFileSync(server.passwordFile, 'utf8').trim(),
       QKMS_METADATA_POSTGRES_TLS: 'disable',
+      QKMS_DEV_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      QKMS_DEV_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     };
   }, 60_000);
 

@@ -1,22 +1,26 @@
-// Runs the dev image of deploy/Dockerfile with testcontainers: a named Docker volume holds the
-// SoftHSM token and the generated credentials, so a second container on the same volume sees
-// what the first one left. Clients reach the API over the mapped port with real SigV4.
+// The container suite's helpers, a thin layer over the public module (src/testcontainers, the
+// `qkms/testcontainers` export): it starts the dev image this suite built, on a named Docker
+// volume where a test needs the token to outlive a container, and adds what only QKMS's own
+// tests need (volumes, container states, the images' tags).
 
 import { randomUUID } from 'node:crypto';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  Wait,
-  type StartedTestContainer,
-} from 'testcontainers';
+  QKMS_API_PORT,
+  QKMS_DATA_DIR,
+  QKMS_OPERATIONS_PORT,
+  QkmsContainer,
+  type StartedQkmsContainer,
+} from '../../src/testcontainers';
 
+/** The dev target, built by global-setup.ts; every QkmsContainer of this suite runs it. */
 export const CONTAINER_IMAGE = 'qkms:container-test';
 /** The production target, built with PKCS11_PACKAGES=softhsm2. */
 export const RUNTIME_IMAGE = 'qkms:container-test-runtime';
-export const DATA_DIR = '/var/lib/qkms';
-export const API_PORT = 8080;
-export const OPS_PORT = 9464;
+export const DATA_DIR = QKMS_DATA_DIR;
+export const API_PORT = QKMS_API_PORT;
+export const OPS_PORT = QKMS_OPERATIONS_PORT;
 
 /** Set by the global setup when no engine can be reached: the reason, shown as the suite name. */
 export const SKIP_REASON = process.env.QKMS_CONTAINER_SKIP;
@@ -37,14 +41,9 @@ export async function removeVolume(name: string): Promise<void> {
   await client.container.dockerode.getVolume(name).remove();
 }
 
-/** Starts the dev image on `volume` and waits for its start-up banner (printed once it serves). */
-export function startQkms(volume: string): Promise<StartedTestContainer> {
-  return new GenericContainer(CONTAINER_IMAGE)
-    .withExposedPorts(API_PORT, OPS_PORT)
-    .withBindMounts([{ source: volume, target: DATA_DIR, mode: 'rw' }])
-    .withWaitStrategy(Wait.forLogMessage('QKMS dev gateway on'))
-    .withStartupTimeout(180_000)
-    .start();
+/** The dev image with its token on `volume`, ready (/readyz 200) and its SigV4 pair known. */
+export function startQkms(volume: string): Promise<StartedQkmsContainer> {
+  return new QkmsContainer(CONTAINER_IMAGE).withVolume(volume).withStartupTimeout(180_000).start();
 }
 
 /** GET on the operations listener (/healthz, /readyz, /metrics) through the published port. */
@@ -56,50 +55,28 @@ export async function opsGet(container: StartedTestContainer, path: string): Pro
   return res.status;
 }
 
-export interface DevCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
-
-/** The SigV4 pair `qkms dev` generated in the volume (read inside the container, never logged). */
-export async function devCredentials(container: StartedTestContainer): Promise<DevCredentials> {
-  const { exitCode, stdout } = await container.exec(['cat', `${DATA_DIR}/aws-credentials`]);
-  expect(exitCode).toBe(0);
-  const value = (key: string): string => {
-    const match = new RegExp(`^${key}\\s*=\\s*(\\S+)$`, 'm').exec(stdout);
-    if (!match?.[1]) throw new Error(`${key} missing from the dev credentials file`);
-    return match[1];
-  };
-  return {
-    accessKeyId: value('aws_access_key_id'),
-    secretAccessKey: value('aws_secret_access_key'),
-  };
-}
-
-export function apiUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${container.getMappedPort(API_PORT)}`;
-}
-
-export async function kmsClient(
-  container: StartedTestContainer,
-  endpoint = apiUrl(container),
-  extra: Partial<ConstructorParameters<typeof KMSClient>[0]> = {},
-): Promise<KMSClient> {
-  return new KMSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: await devCredentials(container),
-    maxAttempts: 1,
-    ...extra,
-  });
-}
-
 export async function containerState(
   container: StartedTestContainer,
 ): Promise<{ running: boolean; exitCode: number }> {
   const client = await getContainerRuntimeClient();
   const info = await client.container.dockerode.getContainer(container.getId()).inspect();
   return { running: info.State.Running, exitCode: info.State.ExitCode };
+}
+
+/** What the container has written so far to stdout, and to stderr unless told not to. */
+export async function containerLog(id: string, { stderr = true } = {}): Promise<string> {
+  const client = await getContainerRuntimeClient();
+  const raw = (await client.container.dockerode
+    .getContainer(id)
+    .logs({ stdout: true, stderr, follow: false })) as unknown as Buffer;
+  // Docker multiplexes the log: 8-byte frame headers (stream, 0, 0, 0, length as uint32 BE).
+  let text = '';
+  for (let at = 0; at + 8 <= raw.length;) {
+    const length = raw.readUInt32BE(at + 4);
+    text += raw.subarray(at + 8, at + 8 + length).toString('utf8');
+    at += 8 + length;
+  }
+  return text;
 }
 
 export async function removeContainer(id: string): Promise<void> {

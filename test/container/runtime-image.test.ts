@@ -12,7 +12,6 @@ import {
   createVolume,
   DATA_DIR,
   describeWithEngine,
-  devCredentials,
   OPS_PORT,
   opsGet,
   removeContainer,
@@ -46,8 +45,9 @@ describeWithEngine('runtime image', () => {
   beforeAll(async () => {
     volume = await createVolume();
     // A dev container creates the token, its PIN and the credentials in the volume.
-    dev = await startQkms(volume);
-    const credentials = await devCredentials(dev); // the runtime image serves the same ones
+    const devContainer = await startQkms(volume);
+    dev = devContainer;
+    const credentials = devContainer.credentials; // the runtime image serves the same ones
     await dev.stop({ timeout: 30_000, remove: false });
     runtime = await new GenericContainer(RUNTIME_IMAGE)
       .withExposedPorts(API_PORT, OPS_PORT)

@@ -44,6 +44,8 @@ export async function startTestGateway(
     now?: () => number;
     clientCredentials?: { accessKeyId: string; secretAccessKey: string };
     corruptSignatures?: boolean;
+    /** As QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK=true does for `qkms dev`. */
+    unauthenticatedNetwork?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const env = { ...testTokenEnv(), ...options.env };
@@ -60,6 +62,7 @@ export async function startTestGateway(
     credentials,
     ...(options.now ? { now: options.now } : {}),
     ...(options.corruptSignatures ? { corruptSignaturesForTests: true } : {}),
+    ...(options.unauthenticatedNetwork ? { unauthenticatedNetwork: true } : {}),
   });
   const kms = new KMSClient({
     endpoint: gateway.url,
