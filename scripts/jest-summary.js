@@ -16,9 +16,10 @@ for (const file of files) {
     failed += 1;
     continue;
   }
-  // A suite that failed to run (syntax error, failing beforeAll) has no test results: count it as failed.
+  // A suite that failed without a failing test (a syntax error, a failing beforeAll or afterAll)
+  // counts as one failure, so the line never says "0 failed" for a failed run.
   const brokenSuites = results.testResults.filter(
-    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+    (s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed'),
   ).length;
   passed += results.numPassedTests;
   failed += results.numFailedTests + brokenSuites;

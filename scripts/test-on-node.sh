@@ -28,8 +28,8 @@ echo "test-on-node: Node $(node --version) in $scratch" >&2
 QKMS_SETUP_FOR_TESTS=1 bash scripts/setup.sh
 npm run --silent typecheck
 projects=$(node -e "console.log(require('./jest.config.js').projects.map((p) => p.displayName).filter((n) => n !== 'container').join(' '))")
-# shellcheck disable=SC2086 # one word per project
 status=0
 # Paths and options first: --selectProjects takes every word after it.
+# shellcheck disable=SC2086 # one word per project
 npx jest "$@" --runInBand --json --outputFile="$results" --selectProjects $projects || status=$?
 exit $status

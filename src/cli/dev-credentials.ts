@@ -53,7 +53,7 @@ export function fixedDevCredentials(env: NodeJS.ProcessEnv): DevCredentialPair |
   }
   if (secret !== '' && !SECRET_PATTERN.test(secret)) {
     problems.push(
-      `${DEV_SECRET_ACCESS_KEY_VAR} must be 16–128 characters, each a letter, a digit or one of + / = . _ - ~ (it has ${secret.length})`,
+      `${DEV_SECRET_ACCESS_KEY_VAR} must be 16–128 characters, each a letter, a digit or one of + / = . _ - ~`,
     );
   }
   if (problems.length > 0) throw new DevCredentialsError(problems);

@@ -18,6 +18,7 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   const settings = readDevSettings(process.env);
   const dev = prepareDevToken(dataDir);
   const creds = prepareDevCredentials(dev.dataDir, settings.credentials);
+  const authMode = process.env.QKMS_AUTH_MODE ?? 'sigv4';
   const env = {
     ...process.env,
     // The token, PIN and metadata lock: the same for `qkms keys --data-dir` on this directory.
@@ -25,11 +26,14 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
     // Loopback unless told otherwise: the container image listens on 0.0.0.0 (still SigV4).
     QKMS_LISTEN_HOST: process.env.QKMS_LISTEN_HOST ?? '127.0.0.1',
     QKMS_LISTEN_PORT: String(port),
-    QKMS_AUTH_MODE: process.env.QKMS_AUTH_MODE ?? 'sigv4',
+    QKMS_AUTH_MODE: authMode,
     QKMS_CREDENTIALS_FILE: creds.credentialsFile,
     // The local docs site (`npm run serve --prefix docs/site`) may call this gateway from its
     // "Try it out" panels; an empty value allows no origin at all.
-    QKMS_HTTP_CORS_ALLOWED_ORIGINS: devCorsOrigins(process.env.QKMS_HTTP_CORS_ALLOWED_ORIGINS),
+    QKMS_HTTP_CORS_ALLOWED_ORIGINS: devCorsOrigins(
+      process.env.QKMS_HTTP_CORS_ALLOWED_ORIGINS,
+      authMode,
+    ),
   };
   const loaded = loadConfig(undefined, env);
   const log = createLogger(loaded.config.log.level);
@@ -70,8 +74,12 @@ function selfCommand(): string {
 
 const DOCS_SITE_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
 
-/** The dev gateway's CORS origins: the docs site's unless told otherwise; '' turns CORS off. */
-export function devCorsOrigins(fromEnv: string | undefined): string | undefined {
-  if (fromEnv === undefined) return DOCS_SITE_ORIGINS;
+/**
+ * The dev gateway's CORS origins: the docs site's unless told otherwise ('' turns CORS off).
+ * Without authentication none by default: any script on a page at such a common dev-server
+ * origin could otherwise use every key.
+ */
+export function devCorsOrigins(fromEnv: string | undefined, authMode: string): string | undefined {
+  if (fromEnv === undefined) return authMode === 'sigv4' ? DOCS_SITE_ORIGINS : undefined;
   return fromEnv.trim() === '' ? undefined : fromEnv;
 }

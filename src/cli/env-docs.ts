@@ -51,7 +51,7 @@ export const DEV_ENV: readonly EnvVarDoc[] = [
   {
     name: 'QKMS_HTTP_CORS_ALLOWED_ORIGINS',
     meaning:
-      'origins whose pages may call the API (CORS); default: the local docs site, http://127.0.0.1:3000 and http://localhost:3000; empty: none',
+      'origins whose pages may call the API (CORS); default with SigV4: the local docs site, http://127.0.0.1:3000 and http://localhost:3000; with QKMS_AUTH_MODE=none: none; empty: none',
   },
   {
     name: 'QKMS_*',

@@ -67,6 +67,8 @@ export function corsPolicy(
   const allowHeaders = CORS_ALLOWED_HEADERS.join(', ');
   const exposeHeaders = CORS_EXPOSED_HEADERS.join(', ');
   return (req, res) => {
+    // Answers differ by Origin whenever CORS is on: caches must keep them apart, listed or not.
+    res.setHeader('Vary', 'Origin');
     const origin = req.headers.origin;
     if (origin === undefined) return false;
     const listed = allowed.has(origin);
@@ -83,8 +85,6 @@ export function corsPolicy(
       return true;
     }
     if (!listed) return false;
-    // Answers differ by Origin: caches must keep them apart.
-    res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Allow-Origin', origin);
     if (preflight) {
       res.writeHead(204, {

@@ -167,7 +167,9 @@ export function kmsHandler(options: KmsHandlerOptions) {
         // its requests carry the attacker's host name, never a loopback one.
         throw new KmsError(
           'AccessDeniedException',
-          'Without authentication QKMS only answers requests addressed to a loopback host name.',
+          options.addressHostsToo
+            ? 'Without authentication QKMS only answers requests addressed to a loopback host name or an IP address.'
+            : 'Without authentication QKMS only answers requests addressed to a loopback host name.',
         );
       }
       op = named;

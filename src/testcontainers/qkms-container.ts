@@ -45,6 +45,8 @@ export class QkmsContainer extends GenericContainer {
   #region = DEFAULT_REGION;
   #demoKeys = true;
   #configured = false;
+  /** With auth none: the engine address the API port is published on (clients use it). */
+  #apiAddress: string | undefined;
 
   /** @param image default: $QKMS_TESTCONTAINERS_IMAGE, else `qkms:dev` (see docs/testing-with-qkms.md) */
   constructor(image: string = defaultQkmsImage()) {
@@ -158,6 +160,7 @@ export class QkmsContainer extends GenericContainer {
     const { hostIps } = (await getContainerRuntimeClient()).info.containerRuntime;
     const address = (hostIps.find((ip) => ip.family === 4) ?? hostIps[0])?.address;
     if (address === undefined) throw new Error('the Docker engine has no address to publish on');
+    this.#apiAddress = address;
     this.hostConfig.PortBindings = {
       ...this.hostConfig.PortBindings,
       [`${QKMS_API_PORT}/tcp`]: [{ HostIp: address, HostPort: '0' }],
@@ -186,7 +189,13 @@ export class QkmsContainer extends GenericContainer {
     try {
       const credentials = this.#credentials ?? (await readDevCredentials(started));
       const keyIds = new Map<string, string>();
-      const kms = new StartedQkmsContainer(started, this.#region, credentials, keyIds);
+      const kms = new StartedQkmsContainer(
+        started,
+        this.#region,
+        credentials,
+        keyIds,
+        this.#apiAddress,
+      );
       const aliases = [...this.#devKeys.keys, ...this.#devKeys.aliases].map((k) => k.alias);
       const client = kms.client({ maxAttempts: 1 });
       try {
@@ -196,8 +205,21 @@ export class QkmsContainer extends GenericContainer {
       }
       return kms;
     } catch (err) {
-      await started.stop();
+      // The start error is the one to report; a failing clean-up must not replace it.
+      await started.stop().catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * What printing the builder shows: never the container options underneath, whose environment
+   * holds a fixed secret (withCredentials).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `QkmsContainer ${JSON.stringify(this.toJSON())}`;
+  }
+
+  toJSON(): { image: string; authMode: QkmsAuthMode; region: string } {
+    return { image: this.#image, authMode: this.#authMode, region: this.#region };
   }
 }

@@ -36,10 +36,16 @@ export class StartedQkmsContainer extends AbstractStartedContainer {
     region: string,
     credentials: QkmsCredentials,
     keyIds: ReadonlyMap<string, string>,
+    apiAddress?: string,
   ) {
     super(started);
     const host = started.getHost();
-    this.endpoint = `http://${host}:${started.getMappedPort(QKMS_API_PORT)}`;
+    // Without authentication QKMS answers only requests addressed to a loopback name or an IP
+    // address, so the API is reached by the address it was published on, never by a host name
+    // (DOCKER_HOST=tcp://docker:2375 would name one).
+    const apiHost =
+      apiAddress === undefined ? host : apiAddress.includes(':') ? `[${apiAddress}]` : apiAddress;
+    this.endpoint = `http://${apiHost}:${started.getMappedPort(QKMS_API_PORT)}`;
     this.operationsEndpoint = `http://${host}:${started.getMappedPort(QKMS_OPERATIONS_PORT)}`;
     this.region = region;
     this.#credentials = credentials;
