@@ -3,7 +3,7 @@
 // auth none published only on the address the tests reach Docker by, and a kept volume on which a second start makes only what is new and a
 // contradicting QKMS_DEV_KEYS entry stops start() with the entry named.
 
-import { request } from 'node:http';
+import { listKeysWithHost } from '../support/raw-requests';
 import { inspect } from 'node:util';
 import {
   DescribeKeyCommand,
@@ -28,35 +28,7 @@ const PAIR = {
 };
 
 /** An unauthenticated ListKeys to `address:port` carrying the Host header `host`. */
-function fetchAs(address: string, port: number, host: string) {
-  return new Promise<{ status: number; type?: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: address,
-        port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          host,
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'TrentService.ListKeys',
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: (JSON.parse(body) as { __type?: string }).__type,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end('{}');
-  });
-}
+const fetchAs = listKeysWithHost;
 
 function sign(kms: KMSClient, keyId: string) {
   return kms.send(

@@ -3,42 +3,12 @@
 // (QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK) adds IP addresses, which a test reaches a published
 // port by and which rebinding cannot forge, and still refuses every other name.
 
-import { request } from 'node:http';
+import { listKeysWithHost } from '../support/raw-requests';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 /** ListKeys sent to `gateway` with the given Host header; the status and the error type. */
-function listKeysAs(
-  gateway: TestGateway,
-  host: string,
-): Promise<{ status: number; type?: string }> {
-  const { port } = new URL(gateway.gateway.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          host,
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'TrentService.ListKeys',
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: (JSON.parse(body) as { __type?: string }).__type,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end('{}');
-  });
+function listKeysAs(gateway: TestGateway, host: string) {
+  return listKeysWithHost('127.0.0.1', Number(new URL(gateway.gateway.url).port), host);
 }
 
 interface Answer {

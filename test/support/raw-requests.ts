@@ -1,7 +1,9 @@
 // Requests the SDK would never send on its own: a KMS client whose outgoing HTTP request is
 // rewritten just before it leaves, so the SDK still parses the answer into its typed exceptions,
-// and a bare fetch for checking status codes and headers.
+// a bare fetch for checking status codes and headers, and a request with a Host header of the
+// test's choosing (fetch always sends the URL's).
 
+import { request } from 'node:http';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type {
   FinalizeHandler,
@@ -103,4 +105,39 @@ export async function postKms(
     headers: res.headers,
     json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
+}
+
+/** An unsigned ListKeys to `address:port` carrying the Host header `host`: status and error type. */
+export function listKeysWithHost(
+  address: string,
+  port: number,
+  host: string,
+): Promise<{ status: number; type?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: address,
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          host,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'TrentService.ListKeys',
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: (JSON.parse(body) as { __type?: string }).__type,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end('{}');
+  });
 }
