@@ -2,14 +2,15 @@
 // primary's /metrics sums them; a worker that dies is replaced and the other keeps signing.
 
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Agent } from 'node:http';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoAlias } from '../../src/cli/dev-token';
 import { daemonKms, freePort, runQkms, startDaemon, type Daemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { testTokenEnv } from '../support/test-token';
+import { signEcdsaVerified } from '../support/verify-independently';
 
 const SESSIONS_PER_WORKER = 3;
 const MESSAGE = Buffer.from('signed by one of two workers');
@@ -77,19 +78,8 @@ const workerPids = (): number[] =>
     .sort();
 
 /** Signs `count` times; every signature must verify independently. */
-async function signAll(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const { Signature } = await kms.send(
-      new SignCommand({
-        KeyId: demoAlias('ECC_NIST_P256'),
-        Message: MESSAGE,
-        SigningAlgorithm: 'ECDSA_SHA_256',
-      }),
-    );
-    expect(
-      verify('sha256', MESSAGE, { key: publicKey, dsaEncoding: 'der' }, Buffer.from(Signature!)),
-    ).toBe(true);
-  }
+function signAll(count: number): Promise<void> {
+  return signEcdsaVerified(kms, demoAlias('ECC_NIST_P256'), publicKey, MESSAGE, count);
 }
 
 it('runs two workers, each with its own token sessions, and sums their metrics', async () => {

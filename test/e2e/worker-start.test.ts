@@ -5,12 +5,12 @@
 // the token, so the test knows which pid failed and which ones served all along.
 
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoAlias } from '../../src/cli/dev-token';
 import { MAX_START_ATTEMPTS, START_WAVE } from '../../src/cluster/start-policy';
@@ -18,6 +18,7 @@ import { daemonKms, freePort, runQkms, startDaemon } from '../support/daemon';
 import { eventually } from '../support/eventually';
 import { buildFirstOpenFails, firstOpenFailsEnv, readTickets } from '../support/first-open-fails';
 import { testTokenEnv } from '../support/test-token';
+import { signEcdsaVerified } from '../support/verify-independently';
 
 /** More than one start wave, so later workers start while earlier ones serve. */
 const WORKERS = START_WAVE + 2;
@@ -144,18 +145,7 @@ it('starts every worker when one fails its first token open, retrying only that 
       format: 'der',
       type: 'spki',
     });
-    for (let i = 0; i < 2 * WORKERS; i++) {
-      const { Signature } = await kms.send(
-        new SignCommand({
-          KeyId: demoAlias('ECC_NIST_P256'),
-          Message: MESSAGE,
-          SigningAlgorithm: 'ECDSA_SHA_256',
-        }),
-      );
-      expect(
-        verify('sha256', MESSAGE, { key: publicKey, dsaEncoding: 'der' }, Buffer.from(Signature!)),
-      ).toBe(true);
-    }
+    await signEcdsaVerified(kms, demoAlias('ECC_NIST_P256'), publicKey, MESSAGE, 2 * WORKERS);
     // Still the same processes after serving.
     expect(childPids(daemon.child.pid as number)).toEqual(serving);
   } finally {

@@ -35,36 +35,9 @@ export function tamperingClient(
   return client;
 }
 
-/**
- * A KMS client whose request is changed after the SDK signed it (the signature then covers the
- * original): for proving that tampering in transit is refused.
- */
-export function tamperAfterSigning(
-  endpoint: string,
-  credentials: { accessKeyId: string; secretAccessKey: string },
-  tamper: (request: HttpRequest) => void,
-): KMSClient {
-  const client = new KMSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  client.middlewareStack.addRelativeTo(
-    (next: FinalizeHandler<object, MetadataBearer>) =>
-      async (args: FinalizeHandlerArguments<object>) => {
-        tamper(args.request as HttpRequest);
-        return next(args);
-      },
-    {
-      relation: 'after',
-      toMiddleware: 'httpSigningMiddleware',
-      name: 'qkmsTestTamperAfterSigning',
-    },
-  );
-  return client;
-}
-
-/**
- * A KMS client whose request is changed before the SDK signs it: the signature covers exactly
- * the bytes sent, so what is tested is the server's reading of them, not the signature check.
- */
-export function tamperBeforeSigning(
+/** A SigV4 client whose request `tamper` changes just before or just after the SDK signs it. */
+function tamperingAround(
+  relation: 'before' | 'after',
   endpoint: string,
   credentials: { accessKeyId: string; secretAccessKey: string },
   tamper: (request: HttpRequest) => void,
@@ -75,18 +48,42 @@ export function tamperBeforeSigning(
       async (args: FinalizeHandlerArguments<object>) => {
         const request = args.request as HttpRequest;
         tamper(request);
-        if (request.body instanceof Uint8Array || typeof request.body === 'string')
+        // Before signing the length must match the new body, or the request is merely truncated.
+        if (
+          relation === 'before' &&
+          (request.body instanceof Uint8Array || typeof request.body === 'string')
+        )
           request.headers['content-length'] = String(Buffer.byteLength(request.body));
         return next(args);
       },
     {
-      relation: 'before',
+      relation,
       toMiddleware: 'httpSigningMiddleware',
-      name: 'qkmsTestTamperBeforeSigning',
+      name: relation === 'after' ? 'qkmsTestTamperAfterSigning' : 'qkmsTestTamperBeforeSigning',
     },
   );
   return client;
 }
+
+/**
+ * A KMS client whose request is changed after the SDK signed it (the signature then covers the
+ * original): for proving that tampering in transit is refused.
+ */
+export const tamperAfterSigning = (
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  tamper: (request: HttpRequest) => void,
+): KMSClient => tamperingAround('after', endpoint, credentials, tamper);
+
+/**
+ * A KMS client whose request is changed before the SDK signs it: the signature covers exactly
+ * the bytes sent, so what is tested is the server's reading of them, not the signature check.
+ */
+export const tamperBeforeSigning = (
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  tamper: (request: HttpRequest) => void,
+): KMSClient => tamperingAround('before', endpoint, credentials, tamper);
 
 export async function postKms(
   endpoint: string,

@@ -1,10 +1,11 @@
 // Checks KMS signatures without QKMS's code: node:crypto directly, and the openssl command line.
 
 import { execFileSync } from 'node:child_process';
-import { constants, createPublicKey, verify } from 'node:crypto';
+import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignCommand, type KMSClient } from '@aws-sdk/client-kms';
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 const hashOf = (algorithm: string): string => HASH[algorithm.slice(-3)] as string;
@@ -103,5 +104,23 @@ export function opensslVerifies(
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Signs `message` `count` times with an ECDSA_SHA_256 key; node:crypto must verify each signature. */
+export async function signEcdsaVerified(
+  kms: KMSClient,
+  keyId: string,
+  publicKey: KeyObject,
+  message: Buffer,
+  count: number,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const { Signature } = await kms.send(
+      new SignCommand({ KeyId: keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
+    expect(
+      verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, Buffer.from(Signature!)),
+    ).toBe(true);
   }
 }

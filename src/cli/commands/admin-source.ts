@@ -20,8 +20,21 @@ export function withSourceOptions(command: Command): Command {
 }
 
 export function sourceOf(options: ConfigSource): ConfigSource {
-  return {
-    ...(options.config === undefined ? {} : { config: options.config }),
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-  };
+  return givenOptions(options, ['config', 'dataDir']);
+}
+
+/**
+ * The named options the command line gave: an option left out must be absent from what is
+ * passed on, not present as undefined (exactOptionalPropertyTypes).
+ */
+export function givenOptions<T extends object, K extends keyof T>(
+  options: T,
+  names: readonly K[],
+): { [P in K]?: Exclude<T[P], undefined> } {
+  const given: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const name of names) {
+    const value = options[name];
+    if (value !== undefined) given[name] = value as Exclude<T[K], undefined>;
+  }
+  return given;
 }

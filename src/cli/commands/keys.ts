@@ -8,7 +8,7 @@ import { withDetails } from '../help-details';
 import type { KeysCommand } from '../keys';
 import type { ConfigSource } from '../config-source';
 import { parseAliasName, parseHexId, parseKeyId } from '../options';
-import { sourceOf, withSourceOptions } from './admin-source';
+import { givenOptions, sourceOf, withSourceOptions } from './admin-source';
 
 export type KeysRun = (source: ConfigSource, command: KeysCommand) => Promise<void>;
 
@@ -67,8 +67,7 @@ function create(run: KeysRun): Command {
       name: 'create',
       // One of KEY_SPECS: commander has checked it against the choices.
       spec: o.spec,
-      ...(o.description === undefined ? {} : { description: o.description }),
-      ...(o.alias === undefined ? {} : { alias: o.alias }),
+      ...givenOptions(o, ['description', 'alias']),
     }),
   );
   return withDetails(command, {
@@ -120,11 +119,7 @@ function importKey(run: KeysRun): Command {
       self.error('error: keys import needs --label <label> or --id <hex> to find the key pair');
     return run(sourceOf(o), {
       name: 'import',
-      ...(o.label === undefined ? {} : { label: o.label }),
-      ...(o.id === undefined ? {} : { id: o.id }),
-      ...(o.keyId === undefined ? {} : { keyId: o.keyId }),
-      ...(o.description === undefined ? {} : { description: o.description }),
-      ...(o.alias === undefined ? {} : { alias: o.alias }),
+      ...givenOptions(o, ['label', 'id', 'keyId', 'description', 'alias']),
     });
   });
   return withDetails(command, {
