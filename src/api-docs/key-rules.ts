@@ -25,14 +25,16 @@ function specGroups(specs: readonly KeySpec[], algorithmsOf: (s: KeySpec) => rea
 
 /** Which signing algorithms each SIGN_VERIFY key spec takes. */
 export function signingSpecsRule(): string {
-  const specs = KEY_SPECS.filter((s) => KEY_SPEC_TABLE[s].keyUsage === 'SIGN_VERIFY');
+  const specs = KEY_SPECS.filter((s) => KEY_SPEC_TABLE[s].keyUsages.includes('SIGN_VERIFY'));
   const groups = specGroups(specs, (s) => KEY_SPEC_TABLE[s].signingAlgorithms);
   return `\`SigningAlgorithm\` must be one of the key spec's: ${groups.join('; ')}.`;
 }
 
 /** Which MAC algorithm each HMAC key spec takes. */
 export function macSpecsRule(): string {
-  const specs = KEY_SPECS.filter((s) => KEY_SPEC_TABLE[s].keyUsage === 'GENERATE_VERIFY_MAC');
+  const specs = KEY_SPECS.filter((s) =>
+    KEY_SPEC_TABLE[s].keyUsages.includes('GENERATE_VERIFY_MAC'),
+  );
   const groups = specGroups(specs, (s) => KEY_SPEC_TABLE[s].macAlgorithms);
   return `\`MacAlgorithm\` must be the key spec's: ${groups.join('; ')}.`;
 }

@@ -49,6 +49,9 @@ const ANY_CAPABILITY: Capabilities = {
   algorithm: () => ({ ok: true as const }),
   mac: () => ({ ok: true as const }),
   keySpec: () => ({ ok: true as const }),
+  encryption: () => ({ ok: true as const }),
+  keyAgreement: () => ({ ok: true as const }),
+  random: () => ({ ok: true as const }),
 };
 
 const print = (value: unknown): void =>

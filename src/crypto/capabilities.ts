@@ -4,11 +4,20 @@
 // Only proved algorithms are served and advertised; SoftHSM, for one, silently returns a pure
 // Ed25519 signature when asked for Ed25519ph, and this check is what catches it. HMAC keys are
 // not extractable, so an HMAC is proved by the token's own C_Verify accepting it and refusing a
-// corrupted one.
+// corrupted one. The encryption side is proved in encryption-probe.ts the same way: RSA-OAEP and
+// ECDH against node:crypto, AES-GCM by its own round trip and its refusals.
 
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type { KeyInfo, TokenApi } from '../pkcs11/token-api';
 import type { MechanismSpec } from '../pkcs11/mechanism-spec';
+import type { EncryptionAlgorithm } from './encryption-algorithms';
+import {
+  proveEncryption,
+  proveKeyAgreement,
+  proveRandom,
+  type EncryptionCapability,
+} from './encryption-probe';
+import type { KeyAgreementAlgorithm } from './key-agreement-algorithms';
 import { KEY_SPEC_TABLE, KEY_SPECS, type KeySpec } from './key-specs';
 import { MAC_ALGORITHM_TABLE, type MacAlgorithm } from './mac-algorithms';
 import { keyShape, nodePublicKey, spkiDer, type PublicKeyMaterial } from './public-key';
@@ -19,11 +28,16 @@ import {
 } from './signing-algorithms';
 
 export type Capability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type { EncryptionCapability } from './encryption-probe';
 
 export interface Capabilities {
   algorithm(name: SigningAlgorithm): Capability;
   mac(name: MacAlgorithm): Capability;
   keySpec(name: KeySpec): Capability;
+  encryption(name: EncryptionAlgorithm): EncryptionCapability;
+  keyAgreement(name: KeyAgreementAlgorithm, spec: KeySpec): Capability;
+  /** C_GenerateRandom (GenerateRandom, data keys). */
+  random(): Capability;
 }
 
 const PROBE_MESSAGE = Buffer.from('QKMS known-answer check');
@@ -54,6 +68,7 @@ export async function probeCapabilities(
     if (gen.kind === 'unavailable') continue;
     const idHex = randomBytes(16).toString('hex');
     const label = `qkms-probe-${spec}`;
+    if (gen.kind === 'aes') continue; // proved with its mechanism in encryption-probe.ts
     let info: KeyInfo;
     try {
       info =
@@ -85,6 +100,18 @@ export async function probeCapabilities(
   const rsa = specs.get('RSA_2048') ?? { ok: false, reason: 'RSA was not probed' };
   specs.set('RSA_3072', rsa);
   specs.set('RSA_4096', rsa);
+  const encryption = await proveEncryption(token, mechanisms, specs.get('RSA_2048')?.ok === true);
+  const agreement = await proveKeyAgreement(
+    token,
+    mechanisms,
+    (spec) => specs.get(spec)?.ok === true,
+  );
+  const random = await proveRandom(token);
+  const symmetric = encryption('SYMMETRIC_DEFAULT');
+  specs.set(
+    'SYMMETRIC_DEFAULT',
+    symmetric.ok ? { ok: true } : { ok: false, reason: symmetric.reason },
+  );
   const notProved = (why: string): Capability => ({
     ok: false,
     reason: `this algorithm needs ${why}`,
@@ -101,6 +128,9 @@ export async function probeCapabilities(
       if (gen.kind === 'unavailable') return notProved(gen.capability);
       return specs.get(name) ?? notProved(`${name} keys`);
     },
+    encryption,
+    keyAgreement: agreement,
+    random: () => random,
   };
 }
 

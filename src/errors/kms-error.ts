@@ -14,6 +14,8 @@ export const KMS_ERROR_STATUS = {
   InvalidKeyUsageException: 400,
   KMSInvalidSignatureException: 400,
   KMSInvalidMacException: 400,
+  InvalidCiphertextException: 400,
+  IncorrectKeyException: 400,
   InvalidGrantTokenException: 400,
   InvalidMarkerException: 400,
   InvalidArnException: 400,

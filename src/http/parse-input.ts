@@ -42,6 +42,17 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
         throw typeError(member, 'a list of {"TagKey": string, "TagValue": string}');
       }
       return raw.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+    case 'stringMap': {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw typeError(member, 'a map of strings');
+      // A null-prototype copy: a key named __proto__ is an ordinary entry, never a prototype.
+      const map: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const [key, value] of Object.entries(raw)) {
+        if (typeof value !== 'string') throw typeError(member, 'a map of strings');
+        map[key] = value;
+      }
+      return map;
+    }
   }
 }
 
@@ -123,6 +134,7 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
       return [];
     }
     case 'boolean':
+    case 'stringMap':
     case 'tagList':
       // Tag rules are KMS's TagException, checked by the operation (operations/tags.ts).
       return [];

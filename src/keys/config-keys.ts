@@ -34,7 +34,8 @@ export function adoptedMetadata(
   return {
     keyId,
     keySpec,
-    keyUsage: KEY_SPEC_TABLE[keySpec].keyUsage,
+    // Adopted keys sign (or MAC): the token does not say what else an administrator meant.
+    keyUsage: KEY_SPEC_TABLE[keySpec].keyUsages[0] as KeyMetadataRecord['keyUsage'],
     description: options.description,
     state: options.enabled ? 'Enabled' : 'Disabled',
     creationDate,

@@ -4,12 +4,12 @@
 // first; the store makes it atomic against every other writer. The catalog hears of it at once.
 
 import { randomUUID } from 'node:crypto';
-import { KEY_SPEC_TABLE, type KeySpec } from '../crypto/key-specs';
+import { KEY_SPEC_TABLE, type KeySpec, type KeyUsage } from '../crypto/key-specs';
 import { KmsError, toKmsError } from '../errors/kms-error';
 import { CallTimedOut } from '../pkcs11/call-timed-out';
 import { OutcomeUnknown } from './store/outcome-unknown';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { KeyInfo, KeyLocator, TokenApi } from '../pkcs11/token-api';
+import type { KeyInfo, KeyLocator, KeyPairUsage, TokenApi } from '../pkcs11/token-api';
 import type { KeyCatalog } from './key-catalog';
 import type { KeyEntry, KeyMetadataRecord, Tag } from './key-record';
 import { keyIdBytesHex } from './key-reference';
@@ -32,10 +32,20 @@ export const SYSTEM_CALLER = (): Caller => ({
 
 export interface NewKey {
   readonly keySpec: KeySpec;
+  /** One of the spec's usages; its first (the one every spec has) when not given. */
+  readonly keyUsage?: KeyUsage;
   readonly description: string;
   readonly tags: readonly Tag[];
   readonly aliases?: readonly string[];
 }
+
+/** What the private half of a key pair may do in the token, by the key's KMS usage. */
+const PAIR_USAGE: Readonly<Record<KeyUsage, KeyPairUsage>> = {
+  SIGN_VERIFY: 'sign',
+  ENCRYPT_DECRYPT: 'decrypt',
+  KEY_AGREEMENT: 'derive',
+  GENERATE_VERIFY_MAC: 'sign',
+};
 
 /** A key record edit; it may throw a KmsError to refuse the change. */
 export type RecordEdit = (record: KeyMetadataRecord) => KeyMetadataRecord;
@@ -104,6 +114,7 @@ export class KeyStore {
         `${spec.keySpec} keys need ${gen.capability}, which this gateway's HSM does not have.`,
       );
     }
+    const keyUsage = spec.keyUsage ?? (KEY_SPEC_TABLE[spec.keySpec].keyUsages[0] as KeyUsage);
     const keyId = randomUUID();
     const idHex = keyIdBytesHex(keyId);
     this.journal(caller)({ operation: 'CreateKey', keyId });
@@ -111,20 +122,35 @@ export class KeyStore {
     let record: KeyMetadataRecord;
     try {
       const info: KeyInfo =
-        gen.kind === 'secret'
-          ? await this.token.generateSecretKey(gen.bytes, idHex, keyId, true)
-          : await this.token.generateKeyPair(gen, idHex, keyId, true);
+        gen.kind === 'secret' || gen.kind === 'aes'
+          ? await this.token.generateSecretKey(
+              gen.bytes,
+              idHex,
+              keyId,
+              true,
+              gen.kind === 'aes' ? 'aes' : 'hmac',
+            )
+          : await this.token.generateKeyPair(
+              { ...gen, usage: PAIR_USAGE[keyUsage] },
+              idHex,
+              keyId,
+              true,
+            );
       const now = this.now();
       record = {
         keyId,
         keySpec: spec.keySpec,
-        keyUsage: KEY_SPEC_TABLE[spec.keySpec].keyUsage,
+        keyUsage,
         description: spec.description,
         state: 'Enabled',
         creationDate: now,
         origin: 'AWS_KMS',
         tags: spec.tags,
         locator: { idHex: info.idHex },
+        // The first material is the key's own object (key-record.ts KeyMaterial).
+        ...(gen.kind === 'aes'
+          ? { materials: [{ materialId: keyId, created: now, origin: 'CREATE' as const }] }
+          : {}),
       };
       await this.metadata.commitCreation(intent, {
         kind: 'createKey',
@@ -223,6 +249,14 @@ export class KeyStore {
   private apply(change: MetadataChange, caller: Caller): Promise<ChangeDetail> {
     this.assertWritable('change keys');
     return this.metadata.apply(change, this.journal(caller));
+  }
+
+  /**
+   * Reads changes other processes made, now rather than at the next notice: a ciphertext made
+   * with material another replica rotated in a moment ago must still decrypt here.
+   */
+  refresh(): Promise<void> {
+    return this.metadata.refresh();
   }
 
   private readonly destroyKeyObjects = (locator: KeyLocator): Promise<void> =>

@@ -1,25 +1,48 @@
-// CreateKey: signing key pairs and HMAC keys generated in the token. Symmetric encryption,
-// key agreement, imported or external key material and multi-Region keys are not served.
+// CreateKey: every key generated in the token (symmetric encryption, signing, encryption and
+// key agreement pairs, HMAC). Imported or external key material and multi-Region keys are not
+// served.
 
-import { KEY_SPEC_TABLE, KEY_SPECS, isKeySpec } from '../crypto/key-specs';
+import type { Capability } from '../crypto/capabilities';
+import {
+  KEY_SPEC_TABLE,
+  KEY_SPECS,
+  KEY_USAGES,
+  type KeySpec,
+  type KeyUsage,
+} from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
 import { HSM_CALL, METADATA_CHANGE } from './error-tables';
 import { TAGS } from './input-schema';
 import { keyMetadata } from './key-metadata';
-import { defineOperation } from './operation';
+import { defineOperation, type OperationContext } from './operation';
 import { assertTagCount, assertValidTags, TAG_ERRORS } from './tags';
 
-const KEY_USAGES = [
-  'SIGN_VERIFY',
-  'ENCRYPT_DECRYPT',
-  'GENERATE_VERIFY_MAC',
-  'KEY_AGREEMENT',
-] as const;
 const ORIGINS = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const;
-const ALL_KEY_SPECS = ['SYMMETRIC_DEFAULT', ...KEY_SPECS] as const;
 
 const unsupported = (message: string): KmsError =>
   new KmsError('UnsupportedOperationException', message);
+
+/** Whether this token can make and use a key of this spec and usage (capability probe). */
+function usable(ctx: OperationContext, keySpec: KeySpec, keyUsage: KeyUsage): Capability {
+  const generation = ctx.capabilities.keySpec(keySpec);
+  if (!generation.ok) return generation;
+  const entry = KEY_SPEC_TABLE[keySpec];
+  const proved = (c: Capability) => c.ok;
+  switch (keyUsage) {
+    case 'ENCRYPT_DECRYPT': {
+      const first = entry.encryptionAlgorithms.map((a) => ctx.capabilities.encryption(a));
+      return first.find(proved) ?? first[0] ?? generation;
+    }
+    case 'KEY_AGREEMENT': {
+      const first = entry.keyAgreementAlgorithms.map((a) =>
+        ctx.capabilities.keyAgreement(a, keySpec),
+      );
+      return first.find(proved) ?? first[0] ?? generation;
+    }
+    default:
+      return generation;
+  }
+}
 
 export const createKey = defineOperation({
   name: 'CreateKey',
@@ -28,8 +51,8 @@ export const createKey = defineOperation({
     Policy: { kind: 'string', min: 1, max: 131072 },
     Description: { kind: 'string', min: 0, max: 8192 },
     KeyUsage: { kind: 'string', enum: KEY_USAGES },
-    CustomerMasterKeySpec: { kind: 'string', enum: ALL_KEY_SPECS },
-    KeySpec: { kind: 'string', enum: ALL_KEY_SPECS },
+    CustomerMasterKeySpec: { kind: 'string', enum: KEY_SPECS },
+    KeySpec: { kind: 'string', enum: KEY_SPECS },
     Origin: { kind: 'string', enum: ORIGINS },
     CustomKeyStoreId: { kind: 'string', min: 1, max: 64 },
     BypassPolicyLockoutSafetyCheck: { kind: 'boolean' },
@@ -40,7 +63,7 @@ export const createKey = defineOperation({
   errors: [
     {
       name: 'UnsupportedOperationException',
-      when: "The key would be a symmetric encryption or key agreement key, `Origin` is not AWS_KMS, a custom key store or `MultiRegion` is asked for, or this gateway's HSM cannot generate the key spec.",
+      when: "`Origin` is not AWS_KMS, a custom key store or `MultiRegion` is asked for, or this gateway's HSM cannot generate the key spec or use it for the key usage.",
     },
     {
       name: 'ValidationException',
@@ -59,18 +82,8 @@ export const createKey = defineOperation({
     }
     const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
     const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
-    if (!isKeySpec(keySpec)) {
-      throw unsupported(
-        'QKMS does not create SYMMETRIC_DEFAULT (encryption) keys: it is a signing gateway. Use an asymmetric KeySpec with KeyUsage SIGN_VERIFY, or HMAC_* with GENERATE_VERIFY_MAC.',
-      );
-    }
-    if (keyUsage === 'ENCRYPT_DECRYPT' || keyUsage === 'KEY_AGREEMENT') {
-      throw unsupported(
-        `QKMS serves signing and MAC keys only; KeyUsage ${keyUsage} is not supported. Use SIGN_VERIFY or GENERATE_VERIFY_MAC.`,
-      );
-    }
     const spec = KEY_SPEC_TABLE[keySpec];
-    if (spec.keyUsage !== keyUsage) {
+    if (!spec.keyUsages.includes(keyUsage)) {
       throw new KmsError(
         'ValidationException',
         `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}.`,
@@ -83,16 +96,16 @@ export const createKey = defineOperation({
     if (input.CustomKeyStoreId || input.XksKeyId)
       throw unsupported('Custom key stores are not supported.');
     if (input.MultiRegion) throw unsupported('Multi-Region keys are not supported.');
-    const capability = ctx.capabilities.keySpec(keySpec);
+    const capability = usable(ctx, keySpec, keyUsage);
     if (!capability.ok)
       throw unsupported(
-        `${keySpec} keys are not available on this gateway's HSM: ${capability.reason}.`,
+        `${keySpec} keys with KeyUsage ${keyUsage} are not available on this gateway's HSM: ${capability.reason}.`,
       );
     const tags = input.Tags ?? [];
     assertValidTags(tags);
     assertTagCount(tags);
     const entry = await ctx.store.createKey(
-      { keySpec, description: input.Description ?? '', tags },
+      { keySpec, keyUsage, description: input.Description ?? '', tags },
       caller,
     );
     return { KeyMetadata: keyMetadata(entry, ctx) };

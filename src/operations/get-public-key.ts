@@ -1,10 +1,11 @@
-// GetPublicKey: DER SubjectPublicKeyInfo plus what a client needs to use it offline.
+// GetPublicKey: DER SubjectPublicKeyInfo plus what a client needs to use it offline: the key's
+// usage and the algorithms of that usage (signing, encryption or key agreement).
 
-import { KEY_SPEC_TABLE } from '../crypto/key-specs';
+import { isAsymmetric, KEY_SPEC_TABLE } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
 import { HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from './error-tables';
 import { GRANT_TOKENS, KEY_ID } from './input-schema';
-import { assertUsable, servedSigningAlgorithms } from './key-use';
+import { assertUsable, servedAlgorithms } from './key-use';
 import { defineOperation } from './operation';
 
 export const getPublicKey = defineOperation({
@@ -16,7 +17,7 @@ export const getPublicKey = defineOperation({
     ...KEY_STATE_FOR_USE,
     {
       name: 'UnsupportedOperationException',
-      when: 'The key is an HMAC key: only asymmetric keys have a public key.',
+      when: 'The key is a symmetric encryption or HMAC key: only asymmetric keys have a public key.',
     },
     ...KEY_MATERIAL,
     ...HSM_CALL,
@@ -24,7 +25,7 @@ export const getPublicKey = defineOperation({
   async handle(input, ctx) {
     const key = ctx.catalog.resolve(input.KeyId);
     assertUsable(key);
-    if (KEY_SPEC_TABLE[key.record.keySpec].keyUsage !== 'SIGN_VERIFY') {
+    if (!isAsymmetric(key.record.keySpec)) {
       throw new KmsError(
         'UnsupportedOperationException',
         `${key.arn} is a ${key.record.keySpec} key; only asymmetric keys have a public key.`,
@@ -38,7 +39,7 @@ export const getPublicKey = defineOperation({
       ...(spec.legacyCustomerMasterKeySpec ? { CustomerMasterKeySpec: key.record.keySpec } : {}),
       KeySpec: key.record.keySpec,
       KeyUsage: key.record.keyUsage,
-      SigningAlgorithms: servedSigningAlgorithms(key, ctx),
+      ...servedAlgorithms(key, ctx),
     };
   },
 });

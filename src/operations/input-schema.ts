@@ -32,7 +32,9 @@ export type MemberSchema =
       readonly itemMin?: number;
       readonly itemMax?: number;
     }
-  | { readonly kind: 'tagList'; readonly required?: boolean };
+  | { readonly kind: 'tagList'; readonly required?: boolean }
+  /** A JSON object of string values (EncryptionContext). */
+  | { readonly kind: 'stringMap'; readonly required?: boolean };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -48,7 +50,9 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
           ? boolean
           : M extends { kind: 'tagList' }
             ? { TagKey: string; TagValue: string }[]
-            : string[];
+            : M extends { kind: 'stringMap' }
+              ? Record<string, string>
+              : string[];
 
 type RequiredKeys<S extends InputSchema> = {
   [K in keyof S]: S[K] extends { required: true } ? K : never;
@@ -71,3 +75,4 @@ export const LIMIT = { kind: 'integer', min: 1, max: 1000 } as const;
 export const MARKER = { kind: 'string', min: 1, max: 1024 } as const;
 export const TAGS = { kind: 'tagList' } as const;
 export const DRY_RUN = { kind: 'boolean' } as const;
+export const ENCRYPTION_CONTEXT = { kind: 'stringMap' } as const;

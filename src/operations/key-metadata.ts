@@ -3,7 +3,7 @@
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import type { KeyEntry } from '../keys/key-record';
 import type { OperationContext, OperationOutput } from './operation';
-import { servedMacAlgorithms, servedSigningAlgorithms } from './key-use';
+import { servedAlgorithms } from './key-use';
 
 export function keyMetadata(key: KeyEntry, ctx: OperationContext): OperationOutput {
   const r = key.record;
@@ -22,9 +22,7 @@ export function keyMetadata(key: KeyEntry, ctx: OperationContext): OperationOutp
     KeyManager: 'CUSTOMER',
     ...(spec.legacyCustomerMasterKeySpec ? { CustomerMasterKeySpec: r.keySpec } : {}),
     KeySpec: r.keySpec,
-    ...(r.keyUsage === 'SIGN_VERIFY'
-      ? { SigningAlgorithms: servedSigningAlgorithms(key, ctx) }
-      : { MacAlgorithms: servedMacAlgorithms(key, ctx) }),
+    ...servedAlgorithms(key, ctx),
     MultiRegion: false,
   };
 }

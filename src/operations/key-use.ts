@@ -2,6 +2,8 @@
 // usage, algorithm against key spec, message type and length, then what this HSM can do (a
 // request invalid in itself gets its ValidationException even where the HSM lacks the algorithm).
 
+import type { EncryptionAlgorithm } from '../crypto/encryption-algorithms';
+import type { KeyAgreementAlgorithm } from '../crypto/key-agreement-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import {
   MAC_ALGORITHM_TABLE,
@@ -40,7 +42,7 @@ export function assertNotPendingDeletion(
   }
 }
 
-function assertKeyUsage(
+export function assertKeyUsage(
   key: KeyEntry,
   usage: KeyEntry['record']['keyUsage'],
   purpose: string,
@@ -58,6 +60,43 @@ export function servedSigningAlgorithms(key: KeyEntry, ctx: OperationContext): S
   return KEY_SPEC_TABLE[key.record.keySpec].signingAlgorithms.filter(
     (a) => ctx.capabilities.algorithm(a).ok,
   );
+}
+
+/** Encryption algorithms of this key that the token has proved it can do. */
+export function servedEncryptionAlgorithms(
+  key: KeyEntry,
+  ctx: OperationContext,
+): EncryptionAlgorithm[] {
+  return KEY_SPEC_TABLE[key.record.keySpec].encryptionAlgorithms.filter(
+    (a) => ctx.capabilities.encryption(a).ok,
+  );
+}
+
+/** Key agreement algorithms of this key that the token has proved it can do. */
+export function servedKeyAgreementAlgorithms(
+  key: KeyEntry,
+  ctx: OperationContext,
+): KeyAgreementAlgorithm[] {
+  return KEY_SPEC_TABLE[key.record.keySpec].keyAgreementAlgorithms.filter(
+    (a) => ctx.capabilities.keyAgreement(a, key.record.keySpec).ok,
+  );
+}
+
+/**
+ * The algorithm lists DescribeKey and GetPublicKey report: those of the key's usage only (an
+ * RSA key that signs lists no encryption algorithms, as in KMS).
+ */
+export function servedAlgorithms(key: KeyEntry, ctx: OperationContext): Record<string, string[]> {
+  switch (key.record.keyUsage) {
+    case 'SIGN_VERIFY':
+      return { SigningAlgorithms: servedSigningAlgorithms(key, ctx) };
+    case 'GENERATE_VERIFY_MAC':
+      return { MacAlgorithms: servedMacAlgorithms(key, ctx) };
+    case 'ENCRYPT_DECRYPT':
+      return { EncryptionAlgorithms: servedEncryptionAlgorithms(key, ctx) };
+    case 'KEY_AGREEMENT':
+      return { KeyAgreementAlgorithms: servedKeyAgreementAlgorithms(key, ctx) };
+  }
 }
 
 /** MAC algorithms of this key that the token has proved it can do. */

@@ -1,6 +1,7 @@
 // MechanismSpec (plain data) → the pkcs11js Mechanism structure.
 
 import * as pkcs11js from 'pkcs11js';
+import { CKZ_DATA_SPECIFIED } from './constants';
 import type { MechanismSpec } from './mechanism-spec';
 
 // CK_EDDSA_PARAMS on LP64: CK_BBOOL phFlag, 7 bytes padding, CK_ULONG ulContextDataLen,
@@ -11,9 +12,30 @@ function eddsaParams(prehash: boolean): Buffer {
   return params;
 }
 
+const bytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
 export function toPkcs11Mechanism(spec: MechanismSpec): pkcs11js.Mechanism {
   if (spec.pss) {
     const parameter: pkcs11js.RsaPSS = { type: pkcs11js.CK_PARAMS_RSA_PSS, ...spec.pss };
+    return { mechanism: spec.mechanism, parameter };
+  }
+  if (spec.gcm) {
+    const iv = bytes(spec.gcm.iv);
+    const parameter: pkcs11js.AesGCM = {
+      type: pkcs11js.CK_PARAMS_AES_GCM,
+      iv,
+      aad: bytes(spec.gcm.aad),
+      ivBits: iv.length * 8,
+      tagBits: spec.gcm.tagBits,
+    };
+    return { mechanism: spec.mechanism, parameter };
+  }
+  if (spec.oaep) {
+    const parameter: pkcs11js.RsaOAEP = {
+      type: pkcs11js.CK_PARAMS_RSA_OAEP,
+      ...spec.oaep,
+      source: CKZ_DATA_SPECIFIED,
+    };
     return { mechanism: spec.mechanism, parameter };
   }
   if (spec.eddsa?.prehash) return { mechanism: spec.mechanism, parameter: eddsaParams(true) };

@@ -3,7 +3,7 @@
 
 import type * as pkcs11js from 'pkcs11js';
 import { CKA, CKK, CKM, CKO } from './constants';
-import type { KeyPairGeneration } from './token-api';
+import type { KeyPairGeneration, KeyPairUsage, SecretKeyKind } from './token-api';
 import { derOctetString } from '../crypto/der';
 import type { PublicKeyMaterial } from '../crypto/public-key';
 
@@ -13,30 +13,46 @@ export interface KeyPairTemplates {
   readonly privateKey: pkcs11js.Template;
 }
 
+/** What each half of a pair may do, by the KMS key usage it serves (one usage per key, as in KMS). */
+const PAIR_USAGE: Readonly<
+  Record<KeyPairUsage, { readonly publicKey: number[]; readonly privateKey: number[] }>
+> = {
+  sign: { publicKey: [CKA.VERIFY], privateKey: [CKA.SIGN] },
+  decrypt: { publicKey: [CKA.ENCRYPT], privateKey: [CKA.DECRYPT] },
+  derive: { publicKey: [], privateKey: [CKA.DERIVE] },
+};
+
+/**
+ * `persistent` false makes session objects (the capability probe's). `exportable` makes a
+ * session private key the gateway may read: only for GenerateDataKeyPair, whose private key
+ * KMS hands to the caller by design.
+ */
 export function keyPairTemplates(
   generation: KeyPairGeneration,
   id: Buffer,
   label: string,
   persistent: boolean,
+  exportable = false,
 ): KeyPairTemplates {
   const common = [
-    { type: CKA.TOKEN, value: persistent },
+    { type: CKA.TOKEN, value: persistent && !exportable },
     { type: CKA.ID, value: id },
     { type: CKA.LABEL, value: label },
   ];
+  const usage = PAIR_USAGE[generation.usage ?? 'sign'];
   const publicKey: pkcs11js.Template = [
     ...common,
     { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
     { type: CKA.PRIVATE, value: false },
-    { type: CKA.VERIFY, value: true },
+    ...usage.publicKey.map((type) => ({ type, value: true })),
   ];
   const privateKey: pkcs11js.Template = [
     ...common,
     { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
     { type: CKA.PRIVATE, value: true },
-    { type: CKA.SENSITIVE, value: true },
-    { type: CKA.EXTRACTABLE, value: false },
-    { type: CKA.SIGN, value: true },
+    { type: CKA.SENSITIVE, value: !exportable },
+    { type: CKA.EXTRACTABLE, value: exportable },
+    ...usage.privateKey.map((type) => ({ type, value: true })),
   ];
   switch (generation.kind) {
     case 'rsa':
@@ -93,25 +109,46 @@ export function publicKeyTemplate(
   return template;
 }
 
-/** A non-extractable generic secret for HMAC (SoftHSM and most HSMs accept CKK_GENERIC_SECRET). */
+/**
+ * A non-extractable secret key: a generic secret for HMAC (SoftHSM and most HSMs accept
+ * CKK_GENERIC_SECRET) or an AES key for symmetric encryption.
+ */
 export function secretKeyTemplate(
   bytes: number,
   id: Buffer,
   label: string,
   persistent: boolean,
-): pkcs11js.Template {
-  return [
+  kind: SecretKeyKind = 'hmac',
+): { readonly mechanism: number; readonly template: pkcs11js.Template } {
+  const uses = kind === 'aes' ? [CKA.ENCRYPT, CKA.DECRYPT] : [CKA.SIGN, CKA.VERIFY];
+  const template: pkcs11js.Template = [
     { type: CKA.CLASS, value: CKO.SECRET_KEY },
-    { type: CKA.KEY_TYPE, value: CKK.GENERIC_SECRET },
+    { type: CKA.KEY_TYPE, value: kind === 'aes' ? CKK.AES : CKK.GENERIC_SECRET },
     { type: CKA.TOKEN, value: persistent },
     { type: CKA.PRIVATE, value: true },
     { type: CKA.SENSITIVE, value: true },
     { type: CKA.EXTRACTABLE, value: false },
-    { type: CKA.SIGN, value: true },
-    { type: CKA.VERIFY, value: true },
+    ...uses.map((type) => ({ type, value: true })),
     { type: CKA.VALUE_LEN, value: bytes },
     { type: CKA.ID, value: id },
     { type: CKA.LABEL, value: label },
+  ];
+  return { mechanism: kind === 'aes' ? CKM.AES_KEY_GEN : CKM.GENERIC_SECRET_KEY_GEN, template };
+}
+
+/**
+ * The session object an ECDH derivation writes its shared secret into: readable by the gateway,
+ * because KMS's DeriveSharedSecret returns the raw secret; destroyed right after it is read.
+ */
+export function derivedSecretTemplate(bytes: number): pkcs11js.Template {
+  return [
+    { type: CKA.CLASS, value: CKO.SECRET_KEY },
+    { type: CKA.KEY_TYPE, value: CKK.GENERIC_SECRET },
+    { type: CKA.TOKEN, value: false },
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.SENSITIVE, value: false },
+    { type: CKA.EXTRACTABLE, value: true },
+    { type: CKA.VALUE_LEN, value: bytes },
   ];
 }
 

@@ -10,9 +10,26 @@ export interface KeyLocator {
   readonly label?: string;
 }
 
-export type KeyPairGeneration =
+/** What a key pair's private half is for; one KMS key usage each (default: sign). */
+export type KeyPairUsage = 'sign' | 'decrypt' | 'derive';
+
+export type KeyPairGeneration = (
   | { readonly kind: 'rsa'; readonly bits: number }
-  | { readonly kind: 'ec' | 'edwards'; readonly curveOidDer: string };
+  | { readonly kind: 'ec' | 'edwards'; readonly curveOidDer: string }
+) & { readonly usage?: KeyPairUsage };
+
+/** A generic secret for HMAC, or an AES key for encryption. */
+export type SecretKeyKind = 'hmac' | 'aes';
+
+/**
+ * A key pair generated in the token as session objects and read out (GenerateDataKeyPair): the
+ * public material and the private key's components, big-endian, by CKA name (RSA: modulus,
+ * publicExponent, privateExponent, prime1, prime2, exponent1, exponent2, coefficient; EC: value).
+ */
+export interface ExportedKeyPair {
+  readonly publicKey: PublicKeyMaterial;
+  readonly privateKey: Readonly<Record<string, Uint8Array>>;
+}
 
 /** A key found in the token: a key pair (publicKey set) or a secret key (publicKey null). */
 export interface KeyInfo {
@@ -74,13 +91,16 @@ export interface TokenApi {
     label: string,
     persistent: boolean,
   ): Promise<KeyInfo>;
-  /** Generates a generic secret key of `bytes` bytes for HMAC. */
+  /** Generates a secret key of `bytes` bytes: a generic secret for HMAC, or an AES key. */
   generateSecretKey(
     bytes: number,
     idHex: string,
     label: string,
     persistent: boolean,
+    kind?: SecretKeyKind,
   ): Promise<KeyInfo>;
+  /** Generates a pair whose private key leaves the token, then destroys both objects. */
+  exportKeyPair(generation: KeyPairGeneration): Promise<ExportedKeyPair>;
   findKey(locator: KeyLocator): Promise<KeyInfo | null>;
   destroyKey(locator: KeyLocator): Promise<void>;
   /** Stores a public key as a token object: a verify-only key (e.g. one whose private half lives elsewhere). */
@@ -92,6 +112,28 @@ export interface TokenApi {
     data: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
+  /** Encrypts with the secret key (AES) or the public key (RSA). */
+  encrypt(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Decrypts with the secret or private key. Null when the token refuses the ciphertext itself
+   * (not authentic, wrong length, bad padding): the caller answers InvalidCiphertextException.
+   */
+  decrypt(
+    locator: KeyLocator,
+    mechanism: MechanismSpec,
+    data: Uint8Array,
+  ): Promise<Uint8Array | null>;
+  /**
+   * ECDH (CKM_ECDH1_DERIVE, no KDF) between the key's private half and `peerPoint` (uncompressed
+   * SEC1 point); returns the `bytes`-byte shared secret.
+   */
+  deriveSharedSecret(
+    locator: KeyLocator,
+    peerPoint: Uint8Array,
+    bytes: number,
+  ): Promise<Uint8Array>;
+  /** `bytes` bytes from the token's random number generator. */
+  generateRandom(bytes: number): Promise<Uint8Array>;
   /** Session pool and login state, for metrics and readiness. */
   stats(): Promise<TokenStats>;
   /** Every private, public and secret key object, for finding orphans. */

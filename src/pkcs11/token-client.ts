@@ -56,9 +56,9 @@ const CKM_NAMES = new Map<number, string>(
   Object.entries(CKM).map(([name, value]) => [value, `CKM_${name}`]),
 );
 
-/** The mechanism of a sign or verify call, by CKM name: a closed set, fit for a metric label. */
+/** The mechanism of a sign, verify, encrypt or decrypt call, by CKM name: a closed set, fit for a metric label. */
 function mechanismLabel(method: TokenMethod, args: unknown[]): string {
-  if (method !== 'sign' && method !== 'verify') return 'none';
+  if (!['sign', 'verify', 'encrypt', 'decrypt'].includes(method)) return 'none';
   const spec = args[1] as MechanismSpec | undefined;
   return (spec && CKM_NAMES.get(spec.mechanism)) ?? 'other';
 }
@@ -131,7 +131,10 @@ export class TokenClient {
 
   private deadlineFor(method: TokenMethod): number {
     if (method === 'close') return CLOSE_DEADLINE_MS;
-    return method === 'generateKeyPair' || method === 'generateSecretKey' || method === 'open'
+    return method === 'generateKeyPair' ||
+      method === 'generateSecretKey' ||
+      method === 'exportKeyPair' ||
+      method === 'open'
       ? this.slowDeadlineMs
       : this.deadlineMs;
   }
@@ -250,12 +253,17 @@ export function tokenProxy(client: TokenClient): TokenApi {
     close: (...a) => client.call('close', a),
     generateKeyPair: (...a) => client.call('generateKeyPair', a),
     generateSecretKey: (...a) => client.call('generateSecretKey', a),
+    exportKeyPair: (...a) => client.call('exportKeyPair', a),
     findKey: (...a) => client.call('findKey', a),
     listKeyObjects: (...a) => client.call('listKeyObjects', a),
     destroyKey: (...a) => client.call('destroyKey', a),
     importPublicKey: (...a) => client.call('importPublicKey', a),
     sign: (...a) => client.call('sign', a),
     verify: (...a) => client.call('verify', a),
+    encrypt: (...a) => client.call('encrypt', a),
+    decrypt: (...a) => client.call('decrypt', a),
+    deriveSharedSecret: (...a) => client.call('deriveSharedSecret', a),
+    generateRandom: (...a) => client.call('generateRandom', a),
     stats: (...a) => client.call('stats', a),
     scanData: (...a) => client.call('scanData', a),
     readData: (...a) => client.call('readData', a),

@@ -4,7 +4,16 @@
 
 import * as pkcs11js from 'pkcs11js';
 import type { PublicKeyMaterial } from '../crypto/public-key';
-import { CKM, CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKU_USER } from './constants';
+import {
+  CKA,
+  CKD_NULL,
+  CKF_OS_LOCKING_OK,
+  CKF_RW_SESSION,
+  CKF_SERIAL_SESSION,
+  CKK,
+  CKM,
+  CKU_USER,
+} from './constants';
 import type { MechanismSpec } from './mechanism-spec';
 import { toPkcs11Mechanism } from './mechanism-params';
 import { ckrRule } from './ckr-table';
@@ -20,20 +29,75 @@ import {
 } from './key-objects';
 import { SessionPool } from './session-pool';
 import { describeFailure } from './token-error';
-import { keyPairTemplates, publicKeyTemplate, secretKeyTemplate } from './templates';
+import {
+  derivedSecretTemplate,
+  keyPairTemplates,
+  publicKeyTemplate,
+  secretKeyTemplate,
+} from './templates';
 import type {
   DataObject,
+  ExportedKeyPair,
   KeyLocator,
   KeyObjectInfo,
   KeyPairGeneration,
   KeyInfo,
   OpenOptions,
+  SecretKeyKind,
   TokenApi,
   TokenDescription,
   TokenStats,
 } from './token-api';
 
 const MAX_SIGNATURE_BYTES = 1024;
+
+/**
+ * Whether a failed C_Decrypt refused the ciphertext itself rather than failing as a device.
+ * SoftHSM 2.6.1 reports a GCM tag mismatch as CKR_GENERAL_ERROR (seen here), so for GCM that
+ * code counts too; everywhere else it stays an internal error.
+ */
+function refusedCiphertext(err: unknown, mechanism: MechanismSpec): boolean {
+  const ckr = describeFailure(err, '').ckr;
+  if (
+    ckr === 'CKR_ENCRYPTED_DATA_INVALID' ||
+    ckr === 'CKR_ENCRYPTED_DATA_LEN_RANGE' ||
+    ckr === 'CKR_DATA_INVALID' ||
+    ckr === 'CKR_DATA_LEN_RANGE'
+  )
+    return true;
+  return mechanism.gcm !== undefined && ckr === 'CKR_GENERAL_ERROR';
+}
+
+/** Reads the components of an extractable private key, by CKA name (token-api ExportedKeyPair). */
+function privateComponents(
+  p11: pkcs11js.PKCS11,
+  session: Buffer,
+  pair: { privateKey: Buffer },
+): Record<string, Uint8Array> {
+  const [keyType] = p11.C_GetAttributeValue(session, pair.privateKey, [{ type: CKA.KEY_TYPE }]);
+  const names: Record<string, number> =
+    (keyType?.value as Buffer).readUInt32LE(0) === CKK.RSA
+      ? {
+          modulus: CKA.MODULUS,
+          publicExponent: CKA.PUBLIC_EXPONENT,
+          privateExponent: CKA.PRIVATE_EXPONENT,
+          prime1: CKA.PRIME_1,
+          prime2: CKA.PRIME_2,
+          exponent1: CKA.EXPONENT_1,
+          exponent2: CKA.EXPONENT_2,
+          coefficient: CKA.COEFFICIENT,
+        }
+      : { value: CKA.VALUE };
+  const entries = Object.entries(names);
+  const values = p11.C_GetAttributeValue(
+    session,
+    pair.privateKey,
+    entries.map(([, type]) => ({ type })),
+  );
+  return Object.fromEntries(
+    entries.map(([name], i) => [name, new Uint8Array(values[i]?.value as Buffer)]),
+  );
+}
 
 const trimPadded = (s: string): string => s.replace(/[\s\0]+$/, '');
 const PIN_REFUSED = ['CKR_PIN_INCORRECT', 'CKR_PIN_LOCKED', 'CKR_PIN_EXPIRED'];
@@ -278,11 +342,38 @@ export class TokenHost implements TokenApi {
     idHex: string,
     label: string,
     persistent: boolean,
+    kind: SecretKeyKind = 'hmac',
   ): Promise<KeyInfo> {
     return this.withSession(async (p11, session) => {
-      const template = secretKeyTemplate(bytes, Buffer.from(idHex, 'hex'), label, persistent);
-      const key = p11.C_GenerateKey(session, { mechanism: CKM.GENERIC_SECRET_KEY_GEN }, template);
+      const t = secretKeyTemplate(bytes, Buffer.from(idHex, 'hex'), label, persistent, kind);
+      const key = p11.C_GenerateKey(session, { mechanism: t.mechanism }, t.template);
       return this.remember(idHex, { ...NO_HANDLES, secretKey: key }, p11, session);
+    });
+  }
+
+  exportKeyPair(generation: KeyPairGeneration): Promise<ExportedKeyPair> {
+    return this.withSession(async (p11, session) => {
+      const t = keyPairTemplates(generation, Buffer.alloc(0), '', false, true);
+      const pair = await p11.C_GenerateKeyPairAsync(
+        session,
+        { mechanism: t.mechanism },
+        t.publicKey,
+        t.privateKey,
+      );
+      try {
+        const handles = { ...pair, secretKey: null };
+        const info = describeKey(p11, session, handles);
+        if (!info.publicKey) throw new Error('QKMS_NO_PUBLIC_KEY: the generated pair has none');
+        return { publicKey: info.publicKey, privateKey: privateComponents(p11, session, pair) };
+      } finally {
+        for (const handle of [pair.privateKey, pair.publicKey]) {
+          try {
+            p11.C_DestroyObject(session, handle);
+          } catch {
+            // A session object: it goes with the session at the latest.
+          }
+        }
+      }
     });
   }
 
@@ -393,6 +484,90 @@ export class TokenHost implements TokenApi {
         throw err;
       }
     });
+  }
+
+  encrypt(locator: KeyLocator, mechanism: MechanismSpec, data: Uint8Array): Promise<Uint8Array> {
+    return this.withSession(async (p11, session) => {
+      const handles = this.handlesFor(p11, session, locator);
+      const key = handles.secretKey ?? handles.publicKey;
+      if (!key) throw new Error('QKMS_NO_PUBLIC_KEY: the key has no encrypting object');
+      this.initOrForget(locator, () =>
+        p11.C_EncryptInit(session, toPkcs11Mechanism(mechanism), key),
+      );
+      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const output = Buffer.alloc(input.length + MAX_SIGNATURE_BYTES);
+      return new Uint8Array(await p11.C_EncryptAsync(session, input, output));
+    });
+  }
+
+  decrypt(
+    locator: KeyLocator,
+    mechanism: MechanismSpec,
+    data: Uint8Array,
+  ): Promise<Uint8Array | null> {
+    return this.withSession(async (p11, session) => {
+      const handles = this.handlesFor(p11, session, locator);
+      const key = handles.secretKey ?? handles.privateKey;
+      if (!key) throw new Error('QKMS_NO_PRIVATE_KEY: the key has no decrypting object');
+      this.initOrForget(locator, () =>
+        p11.C_DecryptInit(session, toPkcs11Mechanism(mechanism), key),
+      );
+      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const output = Buffer.alloc(input.length + MAX_SIGNATURE_BYTES);
+      try {
+        return new Uint8Array(await p11.C_DecryptAsync(session, input, output));
+      } catch (err) {
+        if (refusedCiphertext(err, mechanism)) return null;
+        throw err;
+      }
+    });
+  }
+
+  deriveSharedSecret(
+    locator: KeyLocator,
+    peerPoint: Uint8Array,
+    bytes: number,
+  ): Promise<Uint8Array> {
+    return this.withSession(async (p11, session) => {
+      const handles = this.handlesFor(p11, session, locator);
+      if (!handles.privateKey)
+        throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
+      const privateKey = handles.privateKey;
+      const publicData = Buffer.from(peerPoint.buffer, peerPoint.byteOffset, peerPoint.byteLength);
+      const mechanism = {
+        mechanism: CKM.ECDH1_DERIVE,
+        parameter: { type: pkcs11js.CK_PARAMS_EC_DH, kdf: CKD_NULL, publicData },
+      };
+      let secret: Buffer | null = null;
+      try {
+        secret = await p11.C_DeriveKeyAsync(
+          session,
+          mechanism,
+          privateKey,
+          derivedSecretTemplate(bytes),
+        );
+      } catch (err) {
+        if (isCkr(err, 'CKR_KEY_HANDLE_INVALID') || isCkr(err, 'CKR_OBJECT_HANDLE_INVALID'))
+          this.handles.delete(locatorKey(locator));
+        throw err;
+      }
+      try {
+        const [value] = p11.C_GetAttributeValue(session, secret, [{ type: CKA.VALUE }]);
+        return new Uint8Array(value?.value as Buffer);
+      } finally {
+        try {
+          p11.C_DestroyObject(session, secret);
+        } catch {
+          // A session object: it goes with the session at the latest.
+        }
+      }
+    });
+  }
+
+  generateRandom(bytes: number): Promise<Uint8Array> {
+    return this.withSession(
+      (p11, session) => new Uint8Array(p11.C_GenerateRandom(session, Buffer.alloc(bytes))),
+    );
   }
 
   async stats(): Promise<TokenStats> {

@@ -65,7 +65,10 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('CreateKey', () => {
-  const creatable = KEY_SPECS.filter((s) => KEY_SPEC_TABLE[s].generation.kind !== 'unavailable');
+  // Signing and MAC keys here; encryption and key agreement keys in their own suites.
+  const creatable = KEY_SPECS.filter(
+    (s) => !['unavailable', 'aes'].includes(KEY_SPEC_TABLE[s].generation.kind),
+  );
 
   it.each(creatable)(
     'creates a %s key in the token that works right away',
@@ -80,7 +83,7 @@ describe('CreateKey', () => {
       });
       const entry = KEY_SPEC_TABLE[spec];
       const message = Buffer.from(`created ${spec}`);
-      if (entry.keyUsage === 'GENERATE_VERIFY_MAC') {
+      if (entry.keyUsages.includes('GENERATE_VERIFY_MAC')) {
         const algorithm = entry.macAlgorithms[0] as MacAlgorithmSpec;
         expect(m?.MacAlgorithms).toEqual([algorithm]);
         const { Mac } = await t.kms.send(

@@ -136,6 +136,11 @@ export function memoryToken(): MemoryToken {
     importPublicKey: unused,
     sign: unused,
     verify: unused,
+    exportKeyPair: unused,
+    encrypt: unused,
+    decrypt: unused,
+    deriveSharedSecret: unused,
+    generateRandom: unused,
   };
   return {
     token,

@@ -37,6 +37,8 @@ export function memberType(schema: MemberSchema): string {
       return 'Array of strings';
     case 'tagList':
       return 'Array of Tag objects';
+    case 'stringMap':
+      return 'String to string map';
   }
 }
 
@@ -63,6 +65,7 @@ export function constraintsOf(schema: MemberSchema): string[] {
     case 'tagList':
       found.push('Each `{ "TagKey": string, "TagValue": string }`');
       break;
+    case 'stringMap':
     case 'boolean':
       break;
   }

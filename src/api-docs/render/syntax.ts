@@ -19,6 +19,8 @@ function inputValue(schema: MemberSchema): string {
       return 'boolean';
     case 'stringList':
       return '[ "string" ]';
+    case 'stringMap':
+      return '{\n' + INDENT.repeat(2) + '"string": "string"\n' + INDENT + '}';
     case 'tagList':
       return `[\n${INDENT.repeat(2)}{\n${INDENT.repeat(3)}"TagKey": "string",\n${INDENT.repeat(3)}"TagValue": "string"\n${INDENT.repeat(2)}}\n${INDENT}]`;
   }

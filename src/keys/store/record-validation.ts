@@ -1,12 +1,13 @@
 // Checks a stored key or alias record read back from storage: whatever a store holds is parsed
 // as untrusted input, so a damaged or foreign object is skipped instead of served.
 
-import { isKeySpec } from '../../crypto/key-specs';
+import { isKeySpec, KEY_USAGES } from '../../crypto/key-specs';
 import type { KeyLocator } from '../../pkcs11/token-api';
-import type { AliasRecord, KeyMetadataRecord } from '../key-record';
+import type { AliasRecord, KeyMaterial, KeyMetadataRecord, KeyRotation } from '../key-record';
 
 const STATES: readonly string[] = ['Enabled', 'Disabled', 'PendingDeletion'];
-const USAGES: readonly string[] = ['SIGN_VERIFY', 'GENERATE_VERIFY_MAC'];
+const USAGES: readonly string[] = KEY_USAGES;
+const MATERIAL_ORIGINS: readonly string[] = ['CREATE', 'AUTOMATIC', 'ON_DEMAND'];
 const ORIGINS: readonly string[] = ['AWS_KMS', 'EXTERNAL'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -32,6 +33,31 @@ function isTag(value: unknown): boolean {
 const isEpoch = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
+/** A symmetric key's material list: at least one, each id a UUID seen once. */
+function parseMaterials(value: unknown): KeyMaterial[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const out: KeyMaterial[] = [];
+  for (const m of value as unknown[]) {
+    if (!isObject(m) || !isKeyId(m.materialId) || !isEpoch(m.created)) return null;
+    if (!MATERIAL_ORIGINS.includes(m.origin as string)) return null;
+    if (out.some((seen) => seen.materialId === m.materialId)) return null;
+    out.push({
+      materialId: m.materialId,
+      created: m.created,
+      origin: m.origin as KeyMaterial['origin'],
+    });
+  }
+  return out;
+}
+
+function parseRotation(value: unknown): KeyRotation | null {
+  if (!isObject(value) || !isEpoch(value.nextRotationDate)) return null;
+  const { periodDays } = value;
+  if (typeof periodDays !== 'number' || !Number.isInteger(periodDays) || periodDays <= 0)
+    return null;
+  return { periodDays, nextRotationDate: value.nextRotationDate };
+}
+
 /** The key record inside `value`, or null when it is not a valid one. */
 export function parseKeyRecord(value: unknown): KeyMetadataRecord | null {
   if (!isObject(value)) return null;
@@ -50,6 +76,12 @@ export function parseKeyRecord(value: unknown): KeyMetadataRecord | null {
     !ORIGINS.includes(r.origin as string)
   )
     return null;
+  // Symmetric keys cannot decrypt without their material list; no other key has one.
+  const symmetric = r.keySpec === 'SYMMETRIC_DEFAULT';
+  const materials = symmetric ? parseMaterials(r.materials) : null;
+  if (symmetric !== (materials !== null) || (!symmetric && r.materials !== undefined)) return null;
+  const rotation = r.rotation === undefined ? undefined : parseRotation(r.rotation);
+  if (rotation === null || (rotation && !symmetric)) return null;
   const locator = r.locator;
   return {
     keyId: r.keyId,
@@ -68,6 +100,8 @@ export function parseKeyRecord(value: unknown): KeyMetadataRecord | null {
       ...(locator.idHex === undefined ? {} : { idHex: locator.idHex }),
       ...(locator.label === undefined ? {} : { label: locator.label }),
     },
+    ...(materials ? { materials } : {}),
+    ...(rotation ? { rotation } : {}),
   };
 }
 

@@ -39,7 +39,7 @@ describe('QKMS_DEV_KEYS', () => {
         'alias/ok=RSA_2048,alias/rsa=RSA_1024,app=ECC_NIST_P256,alias/x,alias/aws/s3=HMAC_256,alias/ok=HMAC_512,alias/self=alias/self,alias/sp ace=RSA_2048',
       ),
     ).toEqual([
-      'QKMS_DEV_KEYS entry "alias/rsa=RSA_1024": RSA_1024 is neither a key spec (RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, ECC_NIST_EDWARDS25519, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, HMAC_224, HMAC_256, HMAC_384, HMAC_512) nor an alias (alias/…)',
+      'QKMS_DEV_KEYS entry "alias/rsa=RSA_1024": RSA_1024 is neither a key spec (SYMMETRIC_DEFAULT, RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, ECC_NIST_EDWARDS25519, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, HMAC_224, HMAC_256, HMAC_384, HMAC_512) nor an alias (alias/…)',
       'QKMS_DEV_KEYS entry "app=ECC_NIST_P256": Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
       'QKMS_DEV_KEYS entry "alias/x": write ALIAS=KEY_SPEC (a new key) or ALIAS=OTHER_ALIAS (another alias)',
       'QKMS_DEV_KEYS entry "alias/aws/s3=HMAC_256": Alias names beginning with alias/aws/ are reserved for AWS managed keys: alias/aws/s3.',

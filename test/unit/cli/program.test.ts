@@ -140,7 +140,7 @@ describe('usage errors: exit 2, the flag named, the usage hint, nothing run', ()
     [['keys', 'create'], "error: required option '--spec <spec>' not specified"],
     [
       ['keys', 'create', '--spec', 'RSA_1024'],
-      "error: option '--spec <spec>' argument 'RSA_1024' is invalid. Allowed choices are RSA_2048,",
+      "error: option '--spec <spec>' argument 'RSA_1024' is invalid. Allowed choices are SYMMETRIC_DEFAULT, RSA_2048,",
     ],
     [
       ['keys', 'create', '--spec', 'RSA_2048', '--alias', 'reports'],

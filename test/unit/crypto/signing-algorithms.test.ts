@@ -44,9 +44,15 @@ describe('key-spec table', () => {
   it('lists for each key spec only algorithms that exist in the algorithm table', () => {
     for (const spec of KEY_SPECS) {
       const entry = KEY_SPEC_TABLE[spec];
-      // A key signs or MACs, never both and never neither.
-      expect(entry.signingAlgorithms.length > 0).toBe(entry.keyUsage === 'SIGN_VERIFY');
-      expect(entry.macAlgorithms.length > 0).toBe(entry.keyUsage === 'GENERATE_VERIFY_MAC');
+      // Each usage a spec allows has algorithms, and no spec lists algorithms of another usage.
+      expect(entry.signingAlgorithms.length > 0).toBe(entry.keyUsages.includes('SIGN_VERIFY'));
+      expect(entry.macAlgorithms.length > 0).toBe(entry.keyUsages.includes('GENERATE_VERIFY_MAC'));
+      expect(entry.encryptionAlgorithms.length > 0).toBe(
+        entry.keyUsages.includes('ENCRYPT_DECRYPT'),
+      );
+      expect(entry.keyAgreementAlgorithms.length > 0).toBe(
+        entry.keyUsages.includes('KEY_AGREEMENT'),
+      );
       for (const alg of KEY_SPEC_TABLE[spec].signingAlgorithms) {
         expect(isSigningAlgorithm(alg)).toBe(true);
         expect(SIGNING_ALGORITHM_TABLE[alg].name).toBe(alg);

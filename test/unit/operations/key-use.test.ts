@@ -33,6 +33,9 @@ const nothingServed: Capabilities = {
   algorithm: () => ({ ok: false, reason: 'not in this test' }),
   mac: () => ({ ok: false, reason: 'not in this test' }),
   keySpec: () => ({ ok: false, reason: 'not in this test' }),
+  encryption: () => ({ ok: false, reason: 'not in this test' }),
+  keyAgreement: () => ({ ok: false, reason: 'not in this test' }),
+  random: () => ({ ok: false, reason: 'not in this test' }),
 };
 const ctx = { capabilities: nothingServed } as unknown as OperationContext;
 

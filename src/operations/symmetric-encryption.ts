@@ -1,0 +1,125 @@
+// Encryption under SYMMETRIC_DEFAULT keys: AES-256-GCM in the token, inside QKMS's ciphertext
+// blob (crypto/ciphertext-blob.ts). The blob header (key id, material id) and the encryption
+// context are the GCM additional data, so a ciphertext opens only under the key and material it
+// names and with the context it was made with; anything else is InvalidCiphertextException,
+// never a hint of which part was wrong.
+
+import { randomBytes } from 'node:crypto';
+import { blobAad, decodeBlob, encodeBlob, type DecodedBlob } from '../crypto/ciphertext-blob';
+import { GCM_IV_BYTES, gcmMechanism } from '../crypto/encryption-algorithms';
+import type { EncryptionContext } from '../crypto/encryption-context';
+import { KmsError } from '../errors/kms-error';
+import type { KeyEntry, KeyMaterial } from '../keys/key-record';
+import { keyIdBytesHex } from '../keys/key-reference';
+import type { KeyLocator } from '../pkcs11/token-api';
+import { assertKeyUsage, assertUsable } from './key-use';
+import type { OperationContext } from './operation';
+
+const invalidCiphertext = (): KmsError =>
+  new KmsError(
+    'InvalidCiphertextException',
+    'The ciphertext is not valid: it was not made by this gateway, was changed, or the encryption context differs.',
+  );
+
+/** Where a material's AES key object is: the first material is the key's own object. */
+export function materialLocator(key: KeyEntry, material: KeyMaterial): KeyLocator {
+  return material.materialId === key.record.keyId
+    ? key.record.locator
+    : { idHex: keyIdBytesHex(material.materialId) };
+}
+
+/** Refuses keys that are not usable SYMMETRIC_DEFAULT encryption keys. */
+export function assertSymmetricKey(key: KeyEntry): void {
+  assertUsable(key);
+  assertKeyUsage(key, 'ENCRYPT_DECRYPT', 'symmetric encryption');
+  if (key.record.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `${key.arn} is a ${key.record.keySpec} key; this operation needs a SYMMETRIC_DEFAULT key.`,
+    );
+  }
+}
+
+/** Encrypts `plaintext` under the key's newest material; returns the ciphertext blob. */
+export async function sealWithKey(
+  key: KeyEntry,
+  plaintext: Buffer,
+  context: EncryptionContext | undefined,
+  ctx: OperationContext,
+): Promise<Buffer> {
+  const materials = key.record.materials ?? [];
+  const material = materials[materials.length - 1];
+  if (!material) throw new KmsError('KMSInvalidStateException', `${key.arn} has no key material.`);
+  const iv = randomBytes(GCM_IV_BYTES);
+  const header = { keyId: key.record.keyId, materialId: material.materialId };
+  // The header bytes are the blob's first 36 bytes: encode once with an empty body to get them.
+  const headerBytes = encodeBlob(header, iv, Buffer.alloc(16)).subarray(0, 36);
+  const aad = blobAad(headerBytes, context);
+  const sealed = await ctx.token.encrypt(
+    materialLocator(key, material),
+    gcmMechanism(iv, aad),
+    plaintext,
+  );
+  return encodeBlob(header, iv, Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+}
+
+/** The blob's parts, or InvalidCiphertextException. */
+export function parseBlob(blob: Buffer): DecodedBlob {
+  const decoded = decodeBlob(blob);
+  if (!decoded) throw invalidCiphertext();
+  return decoded;
+}
+
+/**
+ * The key a blob names. With `keyId` (Decrypt's optional KeyId) the key must be that one, else
+ * IncorrectKeyException; without it, a key this gateway does not know makes the blob invalid.
+ */
+export function blobKey(
+  decoded: DecodedBlob,
+  keyId: string | undefined,
+  ctx: OperationContext,
+): KeyEntry {
+  if (keyId !== undefined) {
+    const key = ctx.catalog.resolve(keyId);
+    if (key.record.keyId !== decoded.header.keyId) {
+      throw new KmsError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify the KMS key that encrypted the ciphertext.',
+      );
+    }
+    return key;
+  }
+  const key = ctx.catalog.byKeyId(decoded.header.keyId);
+  if (!key) throw invalidCiphertext();
+  return key;
+}
+
+/** Decrypts a parsed blob under `key` (checked with assertSymmetricKey first). */
+export async function openBlob(
+  key: KeyEntry,
+  decoded: DecodedBlob,
+  context: EncryptionContext | undefined,
+  ctx: OperationContext,
+): Promise<Buffer> {
+  let current = key;
+  let material = findMaterial(current, decoded.header.materialId);
+  if (!material) {
+    // Another process may have rotated the key a moment ago: read its changes once, then decide.
+    await ctx.store.refresh();
+    current = ctx.catalog.byKeyId(key.record.keyId) ?? key;
+    material = findMaterial(current, decoded.header.materialId);
+    if (!material) throw invalidCiphertext();
+  }
+  const aad = blobAad(decoded.headerBytes, context);
+  const plaintext = await ctx.token.decrypt(
+    materialLocator(current, material),
+    gcmMechanism(decoded.iv, aad),
+    decoded.sealed,
+  );
+  if (!plaintext) throw invalidCiphertext();
+  return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+}
+
+function findMaterial(key: KeyEntry, materialId: string): KeyMaterial | undefined {
+  return key.record.materials?.find((m) => m.materialId === materialId);
+}
