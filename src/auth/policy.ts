@@ -1,7 +1,8 @@
 // Key policies: which principal may perform which kms: action on which keys, optionally only
-// with given signing algorithms, message types or aliases (the KMS condition keys). Evaluation
-// is default deny with explicit deny winning, as in AWS. With no policy configured at all,
-// every authenticated principal may use every key (QKMS says so loudly at start-up).
+// with given algorithms, message types, aliases or encryption context values (the KMS condition
+// keys). Evaluation is default deny with explicit deny winning, as in AWS. With no policy
+// configured at all, every authenticated principal may use every key (QKMS says so loudly at
+// start-up).
 
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry } from '../keys/key-record';
@@ -10,8 +11,21 @@ export const CONDITION_KEYS = [
   'kms:SigningAlgorithm',
   'kms:MessageType',
   'kms:RequestAlias',
+  'kms:EncryptionAlgorithm',
+  'kms:KeyAgreementAlgorithm',
+  'kms:DataKeyPairSpec',
+  /** One per encryption context key: `kms:EncryptionContext:Department`, … */
+  'kms:EncryptionContext:',
 ] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
+
+/** The family of a condition name: itself, or `kms:EncryptionContext:` for one of its keys. */
+export function conditionKeyOf(name: string): ConditionKey | undefined {
+  if (name.startsWith('kms:EncryptionContext:') && name.length > 'kms:EncryptionContext:'.length)
+    return 'kms:EncryptionContext:';
+  if (name === 'kms:EncryptionContext:') return undefined;
+  return (CONDITION_KEYS as readonly string[]).includes(name) ? (name as ConditionKey) : undefined;
+}
 
 export interface PolicyStatement {
   readonly effect: 'allow' | 'deny';
@@ -23,7 +37,8 @@ export interface PolicyStatement {
   readonly keys: readonly string[];
   /** The key must carry every one of these tags. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly conditions: Readonly<Partial<Record<ConditionKey, readonly string[]>>>;
+  /** Condition name (a ConditionKey, or `kms:EncryptionContext:<key>`) → values allowed. */
+  readonly conditions: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface AccessRequest {
@@ -33,7 +48,8 @@ export interface AccessRequest {
   readonly keys: readonly KeyEntry[];
   /** A key the request names does not exist: the operation answers NotFoundException itself. */
   readonly unresolved: boolean;
-  readonly context: Readonly<Partial<Record<ConditionKey, string>>>;
+  /** Condition name → the request's value; a name the request has no value for is absent. */
+  readonly context: Readonly<Record<string, string>>;
 }
 
 const matchesName = (patterns: readonly string[], value: string): boolean =>
@@ -53,8 +69,8 @@ function matchesKey(statement: PolicyStatement, key: KeyEntry | null): boolean {
 
 function matchesConditions(statement: PolicyStatement, context: AccessRequest['context']): boolean {
   return Object.entries(statement.conditions).every(([name, allowed]) => {
-    const value = context[name as ConditionKey];
-    return value !== undefined && (allowed as readonly string[]).includes(value);
+    const value = Object.hasOwn(context, name) ? context[name] : undefined;
+    return value !== undefined && allowed.includes(value);
   });
 }
 
@@ -129,11 +145,13 @@ export function parsePolicy(raw: unknown, problems: string[]): PolicyStatement[]
     const tags = (s.tags ?? {}) as Record<string, unknown>;
     if (typeof tags !== 'object' || Object.values(tags).some((v) => typeof v !== 'string'))
       problems.push(`${at}.tags must map tag keys to values`);
-    const conditions: Partial<Record<ConditionKey, string[]>> = {};
+    const conditions: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     for (const [name, values] of Object.entries((s.conditions ?? {}) as Record<string, unknown>)) {
-      if (!(CONDITION_KEYS as readonly string[]).includes(name))
-        problems.push(`${at}.conditions: ${name} is not one of ${CONDITION_KEYS.join(', ')}`);
-      else conditions[name as ConditionKey] = list(values, `${at}.conditions.${name}`);
+      if (!conditionKeyOf(name))
+        problems.push(
+          `${at}.conditions: ${name} is not one of ${CONDITION_KEYS.map((k) => (k.endsWith(':') ? `${k}<key>` : k)).join(', ')}`,
+        );
+      else conditions[name] = list(values, `${at}.conditions.${name}`);
     }
     return {
       effect: effect === 'deny' ? 'deny' : 'allow',

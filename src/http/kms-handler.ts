@@ -12,7 +12,7 @@ import { NOT_SERVED, OPERATIONS } from '../operations/registry';
 import type { Authenticated, RequestParts } from '../auth/sigv4-verifier';
 import type { Operation } from '../operations/operation';
 import type { Policy } from '../auth/policy';
-import { accessRequest } from './access-request';
+import { accessRequests } from './access-request';
 import { Throttled, type Admission, type ThrottleReason } from './admission';
 import { auditEvent } from './audit-record';
 import { parseInput } from './parse-input';
@@ -183,7 +183,8 @@ export function kmsHandler(options: KmsHandlerOptions) {
       }
       input = parseInput(op.input, parseJsonObject(raw));
       if (principal !== null && options.policy) {
-        options.policy.authorize(accessRequest(principal, op.name, input, options.ctx.catalog));
+        for (const request of accessRequests(principal, op.name, input, options.ctx.catalog))
+          options.policy.authorize(request);
       }
       const source = req.socket.remoteAddress ?? null;
       output = await op.handle(input as never, options.ctx, { requestId, principal, source });

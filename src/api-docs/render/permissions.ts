@@ -2,11 +2,15 @@
 // layer itself (http/access-request.ts) what it would check for a probe of each operation, so
 // the page names exactly the action, keys and condition keys the evaluator honours.
 
-import { CONDITION_KEYS, type ConditionKey } from '../../auth/policy';
-import { accessRequest, type KeyFinder } from '../../http/access-request';
+import { randomUUID } from 'node:crypto';
+import { conditionKeyOf, type ConditionKey } from '../../auth/policy';
+import { encodeBlob } from '../../crypto/ciphertext-blob';
+import { accessRequests, type KeyFinder } from '../../http/access-request';
+import type { KeyEntry } from '../../keys/key-record';
 import type { Operation } from '../../operations/operation';
 
-export interface Permissions {
+/** One check a call must pass (ReEncrypt has two). */
+export interface Permission {
   readonly action: string;
   /** Input members naming a key the statement's `keys` and `tags` are matched against. */
   readonly keyMembers: readonly string[];
@@ -20,46 +24,76 @@ export const CONDITION_KEY_DOCS: Readonly<Record<ConditionKey, string>> = {
   'kms:SigningAlgorithm': 'the `SigningAlgorithm` of the request',
   'kms:MessageType': 'the `MessageType` of the request, `RAW` when absent',
   'kms:RequestAlias': 'the alias the request names the key by in `KeyId`, when it does',
+  'kms:EncryptionAlgorithm':
+    'the encryption algorithm of the request (`SYMMETRIC_DEFAULT` when it names none)',
+  'kms:KeyAgreementAlgorithm': 'the `KeyAgreementAlgorithm` of the request',
+  'kms:DataKeyPairSpec': 'the `KeyPairSpec` of the request',
+  'kms:EncryptionContext:':
+    'written `kms:EncryptionContext:<key>`: the value of that key in the encryption context (a request without the key does not match)',
 };
 
-/** Every string member probed with a value that says which member it came from. */
-function probe(op: Operation): Record<string, unknown> {
+const conditionName = (key: ConditionKey): string => (key.endsWith(':') ? `${key}<key>` : key);
+
+/**
+ * Every string member probed with a value that says which member it came from; context maps
+ * with one entry; a ciphertext blob naming a probe key id.
+ */
+function probe(op: Operation): { input: Record<string, unknown>; members: Map<string, string> } {
   const input: Record<string, unknown> = {};
+  const members = new Map<string, string>();
   for (const [name, member] of Object.entries(op.input)) {
-    if (member.kind === 'string') input[name] = member.enum?.[0] ?? `alias/probe-${name}`;
+    if (member.kind === 'string') {
+      input[name] = member.enum?.[0] ?? `alias/probe-${name}`;
+      members.set(input[name] as string, name);
+    } else if (member.kind === 'stringMap') {
+      input[name] = { probe: 'probe' };
+    } else if (member.kind === 'blob' && name === 'CiphertextBlob') {
+      const keyId = randomUUID();
+      input[name] = encodeBlob({ keyId, materialId: keyId }, Buffer.alloc(12), Buffer.alloc(16));
+      members.set(keyId, name);
+    }
   }
-  return input;
+  return { input, members };
 }
 
-export function permissionsOf(op: Operation): Permissions {
-  const input = probe(op);
-  const memberOf = (value: string) =>
-    Object.keys(input).find((name) => input[name] === value) ?? value;
-  const resolved: string[] = [];
-  const aliases: string[] = [];
+/** A stand-in key that says which input member named it (and whether through an alias). */
+const standIn = (member: string, viaAlias: boolean): KeyEntry =>
+  ({
+    record: { keyId: member, tags: [] },
+    arn: member,
+    aliases: [],
+    viaAlias,
+  }) as unknown as KeyEntry;
+
+export function permissionsOf(op: Operation): Permission[] {
+  const { input, members } = probe(op);
+  const memberOf = (value: string) => members.get(value) ?? value;
   const finder: KeyFinder = {
-    resolve(reference) {
-      resolved.push(memberOf(reference));
-      throw new Error('probe: no key');
-    },
-    aliasTarget(name) {
-      aliases.push(memberOf(name));
-      return undefined;
-    },
+    resolve: (reference) => standIn(memberOf(reference), false),
+    aliasTarget: (name) => standIn(memberOf(name), true),
   };
-  const request = accessRequest('probe', op.name, input, finder);
-  return {
-    action: request.action,
-    keyMembers: resolved,
-    aliasMembers: aliases,
-    conditionKeys: CONDITION_KEYS.filter((key) => request.context[key] !== undefined),
-  };
+  return accessRequests('probe', op.name, input, finder).map((request) => {
+    const named = (viaAlias: boolean) =>
+      request.keys
+        .filter((k) => (k as unknown as { viaAlias: boolean }).viaAlias === viaAlias)
+        .map((k) => k.record.keyId);
+    const conditionKeys = new Set<ConditionKey>();
+    for (const name of Object.keys(request.context)) {
+      const key = conditionKeyOf(name);
+      if (key) conditionKeys.add(key);
+    }
+    return {
+      action: request.action,
+      keyMembers: named(false),
+      aliasMembers: named(true),
+      conditionKeys: [...conditionKeys],
+    };
+  });
 }
 
 const code = (names: readonly string[]): string => names.map((n) => `\`${n}\``).join(' and ');
 
-export function permissionsSection(op: Operation): string {
-  const p = permissionsOf(op);
+function checkLines(p: Permission): string[] {
   const keys =
     p.keyMembers.length + p.aliasMembers.length === 0
       ? 'The call names no key: only statements whose `keys` are `"*"` (or left out) apply.'
@@ -72,11 +106,22 @@ export function permissionsSection(op: Operation): string {
   const conditions =
     p.conditionKeys.length === 0
       ? 'No condition keys apply: a statement with `conditions` never matches this action.'
-      : `Condition keys: ${p.conditionKeys.map((k) => `\`${k}\` (${CONDITION_KEY_DOCS[k]})`).join('; ')}.`;
+      : `Condition keys: ${p.conditionKeys.map((k) => `\`${conditionName(k)}\` (${CONDITION_KEY_DOCS[k]})`).join('; ')}.`;
+  return [`- ${keys}`, `- ${conditions}`];
+}
+
+export function permissionsSection(op: Operation): string {
+  const checks = permissionsOf(op);
+  const lead = (p: Permission) =>
+    `A QKMS policy statement must allow the action \`${p.action}\` for the caller's principal (\`kms:*\` and prefixes such as \`kms:Get*\` match too), and none may deny it.`;
+  const unconfigured =
+    'Without a `policy` list every authenticated principal may call it ([security.md](../security.md#key-policies-policy)).';
+  if (checks.length === 1) {
+    const only = checks[0] as Permission;
+    return [`${lead(only)} ${unconfigured}`, '', ...checkLines(only)].join('\n');
+  }
   return [
-    `A QKMS policy statement must allow the action \`${p.action}\` for the caller's principal (\`kms:*\` and prefixes such as \`kms:Get*\` match too), and none may deny it. Without a \`policy\` list every authenticated principal may call it ([security.md](../security.md#key-policies-policy)).`,
-    '',
-    `- ${keys}`,
-    `- ${conditions}`,
+    `The call is allowed only if each of these ${checks.length} checks passes. ${unconfigured}`,
+    ...checks.flatMap((p) => ['', lead(p), '', ...checkLines(p)]),
   ].join('\n');
 }

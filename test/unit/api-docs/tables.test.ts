@@ -99,16 +99,20 @@ describe.each(served.map((op) => [op.name, op] as const))('%s', (name, op) => {
   });
 
   it('names only the condition keys the policy evaluator honours', () => {
-    const { action, conditionKeys } = permissionsOf(op);
-    expect(action).toBe(`kms:${name}`);
-    for (const key of conditionKeys) expect(CONDITION_KEYS).toContain(key);
-    expect(page).toContain(`\`kms:${name}\``);
+    const checks = permissionsOf(op);
+    const actions = checks.map((c) => c.action);
+    expect(actions).toEqual(
+      name === 'ReEncrypt' ? ['kms:ReEncryptFrom', 'kms:ReEncryptTo'] : [`kms:${name}`],
+    );
+    for (const { conditionKeys } of checks)
+      for (const key of conditionKeys) expect(CONDITION_KEYS).toContain(key);
+    for (const action of actions) expect(page).toContain(`\`${action}\``);
   });
 });
 
 it('gives Sign and Verify the signing condition keys, and only they', () => {
   const withAlgorithm = served
-    .filter((op) => permissionsOf(op).conditionKeys.includes('kms:SigningAlgorithm'))
+    .filter((op) => permissionsOf(op).some((c) => c.conditionKeys.includes('kms:SigningAlgorithm')))
     .map((op) => op.name);
   expect(withAlgorithm.sort()).toEqual(['Sign', 'Verify']);
 });
