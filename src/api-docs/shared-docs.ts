@@ -1,7 +1,9 @@
 // Member texts and response shapes several operations share, written once (as the input
 // schemas share theirs in src/operations/input-schema.ts).
 
-import { KEY_SPECS } from '../crypto/key-specs';
+import { ENCRYPTION_ALGORITHMS } from '../crypto/encryption-algorithms';
+import { KEY_AGREEMENT_ALGORITHMS } from '../crypto/key-agreement-algorithms';
+import { KEY_SPECS, KEY_USAGES } from '../crypto/key-specs';
 import { MAC_ALGORITHMS } from '../crypto/mac-algorithms';
 import { SIGNING_ALGORITHMS } from '../crypto/signing-algorithms';
 import type { OutputMember, OutputMembers, Shape } from './doc-types';
@@ -25,7 +27,16 @@ const member = (shape: Shape, doc: string): OutputMember => ({ shape, doc });
 
 export const KEY_ARN_OUT = member(STRING, 'The key ARN of the key used.');
 
-export const KEY_USAGES = ['SIGN_VERIFY', 'GENERATE_VERIFY_MAC'] as const;
+export const ENCRYPTION_ALGORITHMS_OUT = member(
+  { kind: 'list', of: enumOf(ENCRYPTION_ALGORITHMS) },
+  "The encryption algorithms of an ENCRYPT_DECRYPT key that this gateway's HSM can perform.",
+);
+export const KEY_AGREEMENT_ALGORITHMS_OUT = member(
+  { kind: 'list', of: enumOf(KEY_AGREEMENT_ALGORITHMS) },
+  "The key agreement algorithms of a KEY_AGREEMENT key that this gateway's HSM can perform.",
+);
+
+export { KEY_USAGES };
 export const KEY_STATES = ['Enabled', 'Disabled', 'PendingDeletion'] as const;
 
 export const KEY_METADATA: OutputMember = member(
@@ -66,6 +77,8 @@ export const KEY_METADATA: OutputMember = member(
         { kind: 'list', of: enumOf(MAC_ALGORITHMS) },
         "The MAC algorithms of a GENERATE_VERIFY_MAC key that this gateway's HSM can perform.",
       ),
+      EncryptionAlgorithms: ENCRYPTION_ALGORITHMS_OUT,
+      KeyAgreementAlgorithms: KEY_AGREEMENT_ALGORITHMS_OUT,
       MultiRegion: member(BOOLEAN, 'Always false.'),
     },
   },

@@ -91,7 +91,7 @@ function operationFor(target: string | string[] | undefined) {
   if (NOT_SERVED.has(name)) {
     throw new KmsError(
       'UnsupportedOperationException',
-      `QKMS does not serve ${name}: it is a signing gateway (see docs/compatibility.md).`,
+      `QKMS does not serve ${name} (see docs/compatibility.md).`,
     );
   }
   throw new KmsError('UnknownOperationException', 'The requested operation is not recognized.');

@@ -47,7 +47,7 @@ export const REQUEST_ERRORS: ErrorTable = [
   },
   {
     name: 'UnsupportedOperationException',
-    when: '`X-Amz-Target` names a KMS operation a signing gateway does not serve (Encrypt, Decrypt, GenerateDataKey, grants, key policies, …).',
+    when: '`X-Amz-Target` names a KMS operation QKMS does not serve (grants, key policies, imported key material, custom key stores, multi-Region keys).',
   },
   {
     name: 'KMSInternalException',

@@ -64,6 +64,8 @@ export const CKA = {
   SENSITIVE: 0x103,
   ENCRYPT: 0x104,
   DECRYPT: 0x105,
+  WRAP: 0x106,
+  UNWRAP: 0x107,
   SIGN: 0x108,
   VERIFY: 0x10a,
   DERIVE: 0x10c,

@@ -23,6 +23,26 @@ const PAIR_USAGE: Readonly<
 };
 
 /**
+ * Every usage flag of each half, set true for the key's own usage and false for the rest:
+ * SoftHSM (and other tokens) default the ones left out to true, which would let a key agreement
+ * key sign or a signing key unwrap (seen here with pkcs11-tool: "decrypt, sign, unwrap").
+ */
+const PUBLIC_FLAGS = [CKA.VERIFY, CKA.ENCRYPT, CKA.WRAP];
+const PRIVATE_FLAGS = [CKA.SIGN, CKA.DECRYPT, CKA.DERIVE, CKA.UNWRAP];
+const SECRET_FLAGS = [
+  CKA.SIGN,
+  CKA.VERIFY,
+  CKA.ENCRYPT,
+  CKA.DECRYPT,
+  CKA.WRAP,
+  CKA.UNWRAP,
+  CKA.DERIVE,
+];
+
+const flags = (all: readonly number[], on: readonly number[]): pkcs11js.Template =>
+  all.map((type) => ({ type, value: on.includes(type) }));
+
+/**
  * `persistent` false makes session objects (the capability probe's). `exportable` makes a
  * session private key the gateway may read: only for GenerateDataKeyPair, whose private key
  * KMS hands to the caller by design.
@@ -44,7 +64,7 @@ export function keyPairTemplates(
     ...common,
     { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
     { type: CKA.PRIVATE, value: false },
-    ...usage.publicKey.map((type) => ({ type, value: true })),
+    ...flags(PUBLIC_FLAGS, usage.publicKey),
   ];
   const privateKey: pkcs11js.Template = [
     ...common,
@@ -52,7 +72,7 @@ export function keyPairTemplates(
     { type: CKA.PRIVATE, value: true },
     { type: CKA.SENSITIVE, value: !exportable },
     { type: CKA.EXTRACTABLE, value: exportable },
-    ...usage.privateKey.map((type) => ({ type, value: true })),
+    ...flags(PRIVATE_FLAGS, usage.privateKey),
   ];
   switch (generation.kind) {
     case 'rsa':
@@ -128,7 +148,7 @@ export function secretKeyTemplate(
     { type: CKA.PRIVATE, value: true },
     { type: CKA.SENSITIVE, value: true },
     { type: CKA.EXTRACTABLE, value: false },
-    ...uses.map((type) => ({ type, value: true })),
+    ...flags(SECRET_FLAGS, uses),
     { type: CKA.VALUE_LEN, value: bytes },
     { type: CKA.ID, value: id },
     { type: CKA.LABEL, value: label },

@@ -102,7 +102,8 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     return { ...(await valid(op, await newKey(false))), MessageType: 'DIGEST' };
   },
   UnsupportedOperationException: async (op) => {
-    if (op === 'CreateKey') return { Description: 'a symmetric key' };
+    if (op === 'CreateKey')
+      return { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', MultiRegion: true };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {

@@ -8,7 +8,7 @@ import {
   DescribeKeyCommand,
   DisabledException,
   DryRunOperationException,
-  EncryptCommand,
+  CreateGrantCommand,
   InvalidKeyUsageException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
@@ -226,16 +226,18 @@ describe('validation', () => {
     client.destroy();
   });
 
-  it('answers UnsupportedOperationException for KMS operations a signing gateway does not serve', async () => {
+  it('answers UnsupportedOperationException for KMS operations QKMS does not serve', async () => {
     const err = await failure(
       t.kms.send(
-        new EncryptCommand({ KeyId: demoAlias('ECC_NIST_P256'), Plaintext: Buffer.from('x') }),
+        new CreateGrantCommand({
+          KeyId: demoAlias('ECC_NIST_P256'),
+          GranteePrincipal: 'arn:aws:iam::111122223333:role/app',
+          Operations: ['Sign'],
+        }),
       ),
     );
     expect(err.name).toBe('UnsupportedOperationException');
-    expect(err.message).toBe(
-      'QKMS does not serve Encrypt: it is a signing gateway (see docs/compatibility.md).',
-    );
+    expect(err.message).toBe('QKMS does not serve CreateGrant (see docs/compatibility.md).');
   });
 
   it('refuses oversized bodies and foreign content types before parsing', async () => {

@@ -1,6 +1,6 @@
 // The CreateKey page.
 
-import { KEY_SPEC_TABLE, KEY_SPECS } from '../../crypto/key-specs';
+import { KEY_SPEC_TABLE, KEY_SPECS, KEY_USAGES } from '../../crypto/key-specs';
 import type { OperationDoc } from '../doc-types';
 import { SCOPE, perCall } from '../example-values';
 import { KEY_METADATA } from '../shared-docs';
@@ -21,13 +21,20 @@ const NEW_KEY = {
 
 export const createKeyDoc: OperationDoc = {
   summary:
-    'Generates a signing key pair or an HMAC key in the HSM (sensitive, never extractable) and records its metadata; symmetric encryption, key agreement, imported material and multi-Region keys are not served.',
+    'Generates a key in the HSM (sensitive, never extractable) and records its metadata: a symmetric encryption key, a signing, encryption or key agreement key pair, or an HMAC key; imported material and multi-Region keys are not served.',
   about: [
     'The key material is generated inside the HSM and never leaves it. A 200 answer means the key is recorded and every process sharing the metadata serves it; a creation interrupted by a crash leaves no key objects behind.',
     "`Policy` and `BypassPolicyLockoutSafetyCheck` are accepted and ignored: access is decided by QKMS's own policy list (security.md).",
   ],
   rules: [
-    '`KeyUsage` must be given: `SIGN_VERIFY` for asymmetric key specs, `GENERATE_VERIFY_MAC` for `HMAC_*` (as in AWS, it defaults to ENCRYPT_DECRYPT, which QKMS does not serve).',
+    `\`KeyUsage\` (default \`ENCRYPT_DECRYPT\`, as in AWS) must suit the key spec: ${KEY_USAGES.map(
+      (usage) =>
+        `\`${usage}\` for ${KEY_SPECS.filter(
+          (s) => KEY_SPEC_TABLE[s].keyUsages.includes(usage) && creatable.includes(s),
+        )
+          .map((s) => `\`${s}\``)
+          .join(', ')}`,
+    ).join('; ')}.`,
     `Key specs this build can generate, where the HSM supports them: ${creatable.map((s) => `\`${s}\``).join(', ')}.`,
     'At most 50 tags; keys 1–128 and values 0–256 characters; no `aws:` prefix.',
     'The gateway must be writable (`pkcs11.readOnly: false`).',
@@ -36,9 +43,10 @@ export const createKeyDoc: OperationDoc = {
     Policy: 'Accepted and ignored (QKMS policies live in its config file).',
     Description: 'A description, up to 8192 characters.',
     KeyUsage:
-      '`SIGN_VERIFY` or `GENERATE_VERIFY_MAC`; the other values answer `UnsupportedOperationException`.',
+      'What the key is for: `ENCRYPT_DECRYPT` (the default), `SIGN_VERIFY`, `GENERATE_VERIFY_MAC` or `KEY_AGREEMENT`; one per key.',
     CustomerMasterKeySpec: 'The deprecated name of `KeySpec`; give one or the other.',
-    KeySpec: 'The key spec. `SYMMETRIC_DEFAULT` (the default) is not served.',
+    KeySpec:
+      'The key spec; `SYMMETRIC_DEFAULT` (the default) is an AES-256 key used with AES-GCM in the HSM.',
     Origin: '`AWS_KMS` (the default); key material is always generated in the HSM.',
     CustomKeyStoreId: 'Not served: any value answers `UnsupportedOperationException`.',
     BypassPolicyLockoutSafetyCheck: 'Accepted and ignored.',
@@ -91,12 +99,29 @@ export const createKeyDoc: OperationDoc = {
     },
     {
       title: 'No key spec: a symmetric encryption key',
-      says: 'Without `KeySpec` AWS KMS creates a symmetric encryption key, which a signing gateway does not.',
+      says: 'Without `KeySpec` and `KeyUsage`, a SYMMETRIC_DEFAULT key for Encrypt, Decrypt and data keys, as in AWS KMS.',
       request: { Description: 'Encrypts backups' },
       answer: {
-        error: 'UnsupportedOperationException',
-        message:
-          'QKMS does not create SYMMETRIC_DEFAULT (encryption) keys: it is a signing gateway. Use an asymmetric KeySpec with KeyUsage SIGN_VERIFY, or HMAC_* with GENERATE_VERIFY_MAC.',
+        status: 200,
+        body: {
+          KeyMetadata: {
+            ...NEW_KEY,
+            Description: 'Encrypts backups',
+            KeyUsage: 'ENCRYPT_DECRYPT',
+            CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+            KeySpec: 'SYMMETRIC_DEFAULT',
+            EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+          },
+        },
+      },
+    },
+    {
+      title: 'A key usage the key spec does not have',
+      says: 'secp256k1 keys only sign; key agreement keys are on the NIST curves.',
+      request: { KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'KEY_AGREEMENT' },
+      answer: {
+        error: 'ValidationException',
+        message: 'KeyUsage KEY_AGREEMENT is not compatible with KeySpec ECC_SECG_P256K1.',
       },
     },
   ],

@@ -5,8 +5,10 @@ import { SIGNING_ALGORITHMS } from '../../crypto/signing-algorithms';
 import type { OperationDoc } from '../doc-types';
 import { KEYS, aliasOf, arnOf, perCall } from '../example-values';
 import {
+  ENCRYPTION_ALGORITHMS_OUT,
   enumOf,
   GRANT_TOKENS_DOC,
+  KEY_AGREEMENT_ALGORITHMS_OUT,
   KEY_ARN_OUT,
   KEY_ID_DOC,
   KEY_USAGES,
@@ -15,12 +17,12 @@ import {
 
 export const getPublicKeyDoc: OperationDoc = {
   summary:
-    'Returns the public key of an asymmetric key as DER SubjectPublicKeyInfo, with its key spec, key usage and the signing algorithms this gateway serves for it.',
+    'Returns the public key of an asymmetric key as DER SubjectPublicKeyInfo, with its key spec, key usage and the algorithms of that usage this gateway serves for it.',
   about: [
-    'Anyone holding the public key can verify signatures without calling QKMS (node:crypto, OpenSSL, any JOSE or X.509 library). The key is read from the HSM once and cached.',
+    'Anyone holding the public key can verify signatures, encrypt to an RSA encryption key or agree a key with a key agreement key without calling QKMS (node:crypto, OpenSSL, any JOSE or X.509 library). The key is read from the HSM once and cached.',
   ],
   rules: [
-    'The key must be asymmetric (`SIGN_VERIFY`) and `Enabled`; HMAC keys have no public key.',
+    'The key must be asymmetric and `Enabled`; symmetric encryption keys and HMAC keys have no public key.',
     "`SigningAlgorithms` lists only the algorithms this gateway's HSM proved at start-up (on SoftHSM 2.6, `ED25519_PH_SHA_512` is left out).",
   ],
   members: { KeyId: KEY_ID_DOC, GrantTokens: GRANT_TOKENS_DOC },
@@ -35,11 +37,16 @@ export const getPublicKeyDoc: OperationDoc = {
       'The key spec under its deprecated name, for the specs AWS still reports it for.',
     ),
     KeySpec: member(enumOf(KEY_SPECS), 'The key spec.'),
-    KeyUsage: member(enumOf(KEY_USAGES), 'Always `SIGN_VERIFY`.'),
+    KeyUsage: member(
+      enumOf(KEY_USAGES.filter((u) => u !== 'GENERATE_VERIFY_MAC')),
+      '`SIGN_VERIFY`, `ENCRYPT_DECRYPT` (RSA) or `KEY_AGREEMENT` (ECC NIST curves).',
+    ),
     SigningAlgorithms: member(
       { kind: 'list', of: enumOf(SIGNING_ALGORITHMS) },
-      'The signing algorithms this gateway serves for the key.',
+      'The signing algorithms this gateway serves for a SIGN_VERIFY key.',
     ),
+    EncryptionAlgorithms: ENCRYPTION_ALGORITHMS_OUT,
+    KeyAgreementAlgorithms: KEY_AGREEMENT_ALGORITHMS_OUT,
   },
   examples: [
     {
