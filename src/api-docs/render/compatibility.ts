@@ -21,7 +21,7 @@ function operationsBlock(): string {
       ...served,
       [
         [...NOT_SERVED].join(', '),
-        'not served: `UnsupportedOperationException` naming the operation (QKMS is a signing gateway)',
+        'not served: `UnsupportedOperationException` naming the operation',
       ],
       ['anything else', '`UnknownOperationException`'],
     ],
