@@ -119,14 +119,15 @@ describe('Encrypt and Decrypt with a SYMMETRIC_DEFAULT key', () => {
       );
     const back = await decrypt({ 'ünïcødé 🔑': 'välüe ✓', purpose: 'test', tenant: 'acme' });
     expect(text(back)).toBe('bound');
-    for (const wrong of [
+    const wrongs: (Record<string, string> | undefined)[] = [
       undefined, // missing
       {},
       { tenant: 'acme', purpose: 'test' }, // a pair missing
       { ...context, purpose: 'Test' }, // a value differs by case
-      { ...context, Purpose: 'test', purpose: undefined as unknown as string }, // a key differs by case
+      { tenant: 'acme', Purpose: 'test', 'ünïcødé 🔑': 'välüe ✓' }, // a key differs by case
       { ...context, extra: 'x' }, // an extra pair
-    ]) {
+    ];
+    for (const wrong of wrongs) {
       const err = await failure(decrypt(wrong));
       expect(err).toBeInstanceOf(InvalidCiphertextException);
       expect(err.message).toBe(INVALID_CIPHERTEXT);
