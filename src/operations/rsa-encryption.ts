@@ -4,6 +4,7 @@
 // with the hash (SoftHSM 2.6.1 and SHA-256), the gateway pads (crypto/rsa-oaep.ts) around the
 // token's raw RSA (CKM_RSA_X_509). The private key never leaves the token either way.
 
+import type { KeyObject } from 'node:crypto';
 import { oaepPlaintextLimit, type RsaOaepEntry } from '../crypto/encryption-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import { oaepDecode, oaepEncode } from '../crypto/rsa-oaep';
@@ -30,6 +31,30 @@ function tokenRunsOaep(entry: RsaOaepEntry, ctx: OperationContext): boolean {
 
 async function modulusBytes(key: KeyEntry, ctx: OperationContext): Promise<number> {
   return (await ctx.catalog.publicKey(key)).shape.sizeBytes;
+}
+
+/** Each public key's modulus, big-endian, read once (the catalog caches the KeyObject). */
+const moduli = new WeakMap<KeyObject, Buffer>();
+function modulusOf(publicKey: KeyObject): Buffer {
+  let n = moduli.get(publicKey);
+  if (!n) {
+    n = Buffer.from(publicKey.export({ format: 'jwk' }).n as string, 'base64url');
+    moduli.set(publicKey, n);
+  }
+  return n;
+}
+
+/**
+ * Whether a k-byte ciphertext is an integer below the modulus, as RSA needs (RFC 8017 §5.1.2);
+ * the token is not asked otherwise: SoftHSM answers CKR_GENERAL_ERROR to one that is not.
+ */
+async function belowModulus(
+  key: KeyEntry,
+  ciphertext: Buffer,
+  ctx: OperationContext,
+): Promise<boolean> {
+  const n = modulusOf((await ctx.catalog.publicKey(key)).publicKey);
+  return Buffer.compare(ciphertext, leftPad(n, ciphertext.length)) < 0;
 }
 
 const buffer = (bytes: Uint8Array): Buffer =>
@@ -88,7 +113,8 @@ export async function rsaDecrypt(
 ): Promise<Buffer> {
   const k = await modulusBytes(key, ctx);
   // A ciphertext is exactly k bytes; anything else would reach the token as a length error.
-  if (ciphertext.length !== k) throw doesNotDecrypt();
+  if (ciphertext.length !== k || !(await belowModulus(key, ciphertext, ctx)))
+    throw doesNotDecrypt();
   if (tokenRunsOaep(entry, ctx)) {
     const out = await ctx.token.decrypt(key.record.locator, entry.tokenOaep, ciphertext);
     if (!out) throw doesNotDecrypt();
