@@ -4,11 +4,11 @@
 
 import { request } from 'node:http';
 import {
+  CreateGrantCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
   DisabledException,
   DryRunOperationException,
-  EncryptCommand,
   InvalidKeyUsageException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
@@ -229,12 +229,16 @@ describe('validation', () => {
   it('answers UnsupportedOperationException for KMS operations a signing gateway does not serve', async () => {
     const err = await failure(
       t.kms.send(
-        new EncryptCommand({ KeyId: demoAlias('ECC_NIST_P256'), Plaintext: Buffer.from('x') }),
+        new CreateGrantCommand({
+          KeyId: demoAlias('ECC_NIST_P256'),
+          GranteePrincipal: 'arn:aws:iam::111122223333:role/reader',
+          Operations: ['Sign'],
+        }),
       ),
     );
     expect(err.name).toBe('UnsupportedOperationException');
     expect(err.message).toBe(
-      'QKMS does not serve Encrypt: it is a signing gateway (see docs/compatibility.md).',
+      'QKMS does not serve CreateGrant: it is a signing gateway (see docs/compatibility.md).',
     );
   });
 
