@@ -43,6 +43,7 @@ export const KEYS = {
   rsa2048: demo('5e9b2d47-1c3f-4a6e-b8d0-7f2a9c1e4b63', 'RSA_2048'),
   ed25519: demo('e41a6c08-2d9f-4b35-a7c1-8f3e5b0d6a92', 'ECC_NIST_EDWARDS25519'),
   hmac256: demo('c7d4e1a9-3f6b-4b2c-8e5a-0d9f1b7c3e28', 'HMAC_256'),
+  symmetric: demo('2b8f4c61-9e3a-4d7b-a0c5-6e1f8d2b7a94', 'SYMMETRIC_DEFAULT'),
   /** A key of the reader's own, which examples disable, tag, alias and schedule for deletion. */
   own: {
     keyId: '0f6e1c4a-8d2b-4c7e-a935-6b1d4e2f8c70',

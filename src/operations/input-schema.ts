@@ -31,10 +31,14 @@ export type MemberSchema =
       readonly maxItems?: number;
       readonly itemMin?: number;
       readonly itemMax?: number;
+      /** The values each item may take, as AWS's model lists them. */
+      readonly itemEnum?: readonly string[];
     }
   | { readonly kind: 'tagList'; readonly required?: boolean }
   /** A JSON object of string values (EncryptionContext). */
-  | { readonly kind: 'stringMap'; readonly required?: boolean };
+  | { readonly kind: 'stringMap'; readonly required?: boolean }
+  /** A JSON object the operation reads itself (Decrypt's Recipient): only its type is checked. */
+  | { readonly kind: 'object'; readonly required?: boolean };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -52,7 +56,9 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
             ? { TagKey: string; TagValue: string }[]
             : M extends { kind: 'stringMap' }
               ? Record<string, string>
-              : string[];
+              : M extends { kind: 'object' }
+                ? Record<string, unknown>
+                : string[];
 
 type RequiredKeys<S extends InputSchema> = {
   [K in keyof S]: S[K] extends { required: true } ? K : never;

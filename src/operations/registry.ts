@@ -3,10 +3,14 @@
 import { cancelKeyDeletion } from './cancel-key-deletion';
 import { createAlias } from './create-alias';
 import { createKey } from './create-key';
+import { decrypt } from './decrypt';
 import { deleteAlias } from './delete-alias';
 import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
+import { encrypt } from './encrypt';
+import { generateDataKey } from './generate-data-key';
+import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext';
 import { generateMac } from './generate-mac';
 import { getKeyLastUsage } from './get-key-last-usage';
 import { verifyMac } from './verify-mac';
@@ -19,6 +23,7 @@ import { updateKeyDescription } from './update-key-description';
 import { getPublicKey } from './get-public-key';
 import { listAliases } from './list-aliases';
 import { listKeys } from './list-keys';
+import { reEncrypt } from './re-encrypt';
 import type { Operation } from './operation';
 import { sign } from './sign';
 import { verify } from './verify';
@@ -46,18 +51,18 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     generateMac,
     verifyMac,
     getKeyLastUsage,
+    encrypt,
+    decrypt,
+    reEncrypt,
+    generateDataKey,
+    generateDataKeyWithoutPlaintext,
   ].map((op) => [op.name, op]),
 );
 
 /** KMS operations that exist but that a signing gateway does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
-  'Encrypt',
-  'Decrypt',
-  'ReEncrypt',
-  'GenerateDataKey',
   'GenerateDataKeyPair',
   'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
   'GenerateRandom',
   'DeriveSharedSecret',
   'GetParametersForImport',

@@ -53,8 +53,9 @@ const MAX_SIGNATURE_BYTES = 1024;
 
 /**
  * Whether a failed C_Decrypt refused the ciphertext itself rather than failing as a device.
- * SoftHSM 2.6.1 reports a GCM tag mismatch as CKR_GENERAL_ERROR (seen here), so for GCM that
- * code counts too; everywhere else it stays an internal error.
+ * SoftHSM 2.6.1 reports a GCM tag mismatch, and an RSA-OAEP ciphertext whose padding does not
+ * check out, as CKR_GENERAL_ERROR (both seen here), so for GCM and OAEP that code counts too;
+ * everywhere else it stays an internal error.
  */
 function refusedCiphertext(err: unknown, mechanism: MechanismSpec): boolean {
   const ckr = describeFailure(err, '').ckr;
@@ -65,7 +66,9 @@ function refusedCiphertext(err: unknown, mechanism: MechanismSpec): boolean {
     ckr === 'CKR_DATA_LEN_RANGE'
   )
     return true;
-  return mechanism.gcm !== undefined && ckr === 'CKR_GENERAL_ERROR';
+  return (
+    (mechanism.gcm !== undefined || mechanism.oaep !== undefined) && ckr === 'CKR_GENERAL_ERROR'
+  );
 }
 
 /** Reads the components of an extractable private key, by CKA name (token-api ExportedKeyPair). */

@@ -42,6 +42,32 @@ async function newKey(hmac: boolean): Promise<string> {
 
 const freshAlias = () => `alias/declared-${randomUUID()}`;
 
+const ENCRYPTION_OPS = new Set([
+  'Encrypt',
+  'Decrypt',
+  'ReEncrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+]);
+/** A blob made under each symmetric key when it was created, while it could still encrypt. */
+const blobs = new Map<string, string>();
+
+/** A key of the kind `op` uses: symmetric (with a blob made under it) for the encryption ones. */
+async function newKeyFor(op: string): Promise<string> {
+  if (!ENCRYPTION_OPS.has(op)) return newKey(MAC_OPS.has(op));
+  const created = await ok('CreateKey', {});
+  const keyId = (created.KeyMetadata as { KeyId: string }).KeyId;
+  const sealed = await ok('Encrypt', { KeyId: keyId, Plaintext: MESSAGE });
+  blobs.set(keyId, sealed.CiphertextBlob as string);
+  return keyId;
+}
+
+/** A blob of some other key, for requests whose key is not one newKeyFor made. */
+async function anyBlob(): Promise<string> {
+  const first = blobs.values().next();
+  return first.done ? (blobs.get(await newKeyFor('Encrypt')) as string) : first.value;
+}
+
 /** A request of `op` that succeeds on a usable key of the right kind. */
 async function valid(op: string, keyId: string): Promise<Input> {
   switch (op) {
@@ -66,6 +92,19 @@ async function valid(op: string, keyId: string): Promise<Input> {
       return { KeyId: keyId, Tags: [{ TagKey: 'declared', TagValue: 'errors' }] };
     case 'UntagResource':
       return { KeyId: keyId, TagKeys: ['declared'] };
+    case 'Encrypt':
+      return { KeyId: keyId, Plaintext: MESSAGE };
+    case 'Decrypt':
+      return { KeyId: keyId, CiphertextBlob: blobs.get(keyId) ?? (await anyBlob()) };
+    case 'ReEncrypt':
+      return {
+        CiphertextBlob: blobs.get(keyId) ?? (await anyBlob()),
+        SourceKeyId: keyId,
+        DestinationKeyId: keyId,
+      };
+    case 'GenerateDataKey':
+    case 'GenerateDataKeyWithoutPlaintext':
+      return { KeyId: keyId, KeySpec: 'AES_256' };
     default:
       return { KeyId: keyId };
   }
@@ -74,7 +113,7 @@ async function valid(op: string, keyId: string): Promise<Input> {
 const withKey =
   (prepare: (keyId: string) => Promise<unknown>): Provoke =>
   async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await newKeyFor(op);
     await prepare(keyId);
     return valid(op, keyId);
   };
@@ -89,12 +128,30 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   },
   DisabledException: withKey((keyId) => ok('DisableKey', { KeyId: keyId })),
   KMSInvalidStateException: async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await newKeyFor(op);
     if (op !== 'CancelKeyDeletion') await ok('ScheduleKeyDeletion', { KeyId: keyId });
     return valid(op, keyId);
   },
-  InvalidKeyUsageException: async (op) => valid(op, await newKey(!MAC_OPS.has(op))),
+  InvalidKeyUsageException: async (op) => {
+    const input = await valid(op, await newKey(!MAC_OPS.has(op)));
+    // Not a QKMS blob, so the HMAC key is judged on its usage, not as the blob's wrong key.
+    return op === 'Decrypt' || op === 'ReEncrypt' ? { ...input, CiphertextBlob: 'AAAA' } : input;
+  },
+  InvalidCiphertextException: async (op) => ({
+    ...(await valid(op, await newKeyFor(op))),
+    CiphertextBlob: 'AAAA',
+  }),
+  IncorrectKeyException: async (op) => {
+    const other = await newKeyFor(op);
+    const input = await valid(op, await newKeyFor(op));
+    return op === 'ReEncrypt' ? { ...input, SourceKeyId: other } : { ...input, KeyId: other };
+  },
   ValidationException: async (op) => {
+    if (op === 'Encrypt')
+      return { KeyId: await newKeyFor(op), Plaintext: Buffer.alloc(4097).toString('base64') };
+    // No ciphertext; no data key length.
+    if (op === 'ReEncrypt') return { DestinationKeyId: await newKeyFor(op) };
+    if (ENCRYPTION_OPS.has(op)) return { KeyId: await newKeyFor(op) };
     if (op === 'CreateKey')
       return { KeySpec: 'ECC_NIST_P256', CustomerMasterKeySpec: 'ECC_NIST_P256' };
     if (op.endsWith('Alias')) return { AliasName: 'no-prefix', TargetKeyId: await newKey(false) };
@@ -104,6 +161,9 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   UnsupportedOperationException: async (op) => {
     if (op === 'CreateKey')
       return { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', MultiRegion: true };
+    // Nitro Enclaves attestation, which QKMS cannot verify.
+    if (op === 'Decrypt' || op === 'GenerateDataKey')
+      return { ...(await valid(op, await newKeyFor(op))), Recipient: {} };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {
@@ -153,6 +213,12 @@ const ELSEWHERE: Readonly<Partial<Record<KmsErrorName, readonly string[]>>> = {
 const VENDOR_GAPS = new Map([
   ['GenerateMac:UnsupportedOperationException', 'test/unit/operations/key-use.test.ts'],
   ['VerifyMac:UnsupportedOperationException', 'test/unit/operations/key-use.test.ts'],
+  ['Encrypt:UnsupportedOperationException', 'test/unit/operations/encryption-input.test.ts'],
+  ['ReEncrypt:UnsupportedOperationException', 'test/unit/operations/encryption-input.test.ts'],
+  [
+    'GenerateDataKeyWithoutPlaintext:UnsupportedOperationException',
+    'test/unit/operations/encryption-input.test.ts',
+  ],
 ]);
 
 /** Change operations answer UnsupportedOperationException on a read-only gateway. */

@@ -4,11 +4,11 @@
 
 import { request } from 'node:http';
 import {
+  CreateGrantCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
   DisabledException,
   DryRunOperationException,
-  CreateGrantCommand,
   InvalidKeyUsageException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,

@@ -3,7 +3,9 @@
 import type { OperationDoc } from '../doc-types';
 import { createAliasDoc, deleteAliasDoc, updateAliasDoc } from './aliases';
 import { createKeyDoc } from './create-key';
+import { generateDataKeyDoc, generateDataKeyWithoutPlaintextDoc } from './data-keys';
 import { describeKeyDoc } from './describe-key';
+import { decryptDoc, encryptDoc, reEncryptDoc } from './encryption';
 import { getKeyLastUsageDoc } from './get-key-last-usage';
 import { getPublicKeyDoc } from './get-public-key';
 import {
@@ -46,4 +48,9 @@ export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
   ['GenerateMac', generateMacDoc],
   ['VerifyMac', verifyMacDoc],
   ['GetKeyLastUsage', getKeyLastUsageDoc],
+  ['Encrypt', encryptDoc],
+  ['Decrypt', decryptDoc],
+  ['ReEncrypt', reEncryptDoc],
+  ['GenerateDataKey', generateDataKeyDoc],
+  ['GenerateDataKeyWithoutPlaintext', generateDataKeyWithoutPlaintextDoc],
 ]);

@@ -39,6 +39,8 @@ export function memberType(schema: MemberSchema): string {
       return 'Array of Tag objects';
     case 'stringMap':
       return 'String to string map';
+    case 'object':
+      return 'Object';
   }
 }
 
@@ -61,11 +63,15 @@ export function constraintsOf(schema: MemberSchema): string[] {
       found.push(
         range(schema.itemMin, schema.itemMax, 'characters')?.replace(/^/, 'Each item ') ?? null,
       );
+      if (schema.itemEnum) {
+        found.push(`Valid values: ${schema.itemEnum.map((v) => `\`${v}\``).join(', ')}`);
+      }
       break;
     case 'tagList':
       found.push('Each `{ "TagKey": string, "TagValue": string }`');
       break;
     case 'stringMap':
+    case 'object':
     case 'boolean':
       break;
   }
