@@ -53,6 +53,11 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
       }
       return map;
     }
+    case 'structure':
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw typeError(member, 'an object');
+      // Only its presence is acted on: nothing of the client's object is kept.
+      return {};
   }
 }
 
@@ -135,6 +140,7 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
     }
     case 'boolean':
     case 'stringMap':
+    case 'structure':
     case 'tagList':
       // Tag rules are KMS's TagException, checked by the operation (operations/tags.ts).
       return [];

@@ -34,7 +34,16 @@ export type MemberSchema =
     }
   | { readonly kind: 'tagList'; readonly required?: boolean }
   /** A JSON object of string values (EncryptionContext). */
-  | { readonly kind: 'stringMap'; readonly required?: boolean };
+  | { readonly kind: 'stringMap'; readonly required?: boolean }
+  /**
+   * A JSON object QKMS reads no further than that it was sent (RecipientInfo: a Nitro Enclaves
+   * attestation this gateway cannot serve). `members` is its documented shape, for the reference.
+   */
+  | {
+      readonly kind: 'structure';
+      readonly required?: boolean;
+      readonly members: Readonly<Record<string, string>>;
+    };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -52,7 +61,9 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
             ? { TagKey: string; TagValue: string }[]
             : M extends { kind: 'stringMap' }
               ? Record<string, string>
-              : string[];
+              : M extends { kind: 'structure' }
+                ? Record<string, never>
+                : string[];
 
 type RequiredKeys<S extends InputSchema> = {
   [K in keyof S]: S[K] extends { required: true } ? K : never;
@@ -76,3 +87,8 @@ export const MARKER = { kind: 'string', min: 1, max: 1024 } as const;
 export const TAGS = { kind: 'tagList' } as const;
 export const DRY_RUN = { kind: 'boolean' } as const;
 export const ENCRYPTION_CONTEXT = { kind: 'stringMap' } as const;
+/** Nitro Enclaves attestation (RecipientInfo): answered UnsupportedOperationException. */
+export const RECIPIENT = {
+  kind: 'structure',
+  members: { KeyEncryptionAlgorithm: '"string"', AttestationDocument: 'blob' },
+} as const;

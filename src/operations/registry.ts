@@ -4,10 +4,13 @@ import { cancelKeyDeletion } from './cancel-key-deletion';
 import { createAlias } from './create-alias';
 import { createKey } from './create-key';
 import { deleteAlias } from './delete-alias';
+import { deriveSharedSecret } from './derive-shared-secret';
 import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
+import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair';
 import { generateMac } from './generate-mac';
+import { generateRandom } from './generate-random';
 import { getKeyLastUsage } from './get-key-last-usage';
 import { verifyMac } from './verify-mac';
 import { scheduleKeyDeletion } from './schedule-key-deletion';
@@ -46,6 +49,10 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     generateMac,
     verifyMac,
     getKeyLastUsage,
+    generateDataKeyPair,
+    generateDataKeyPairWithoutPlaintext,
+    deriveSharedSecret,
+    generateRandom,
   ].map((op) => [op.name, op]),
 );
 
@@ -55,11 +62,7 @@ export const NOT_SERVED: ReadonlySet<string> = new Set([
   'Decrypt',
   'ReEncrypt',
   'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
   'GenerateDataKeyWithoutPlaintext',
-  'GenerateRandom',
-  'DeriveSharedSecret',
   'GetParametersForImport',
   'ImportKeyMaterial',
   'DeleteImportedKeyMaterial',

@@ -39,6 +39,8 @@ export function memberType(schema: MemberSchema): string {
       return 'Array of Tag objects';
     case 'stringMap':
       return 'String to string map';
+    case 'structure':
+      return 'Object';
   }
 }
 
@@ -64,6 +66,13 @@ export function constraintsOf(schema: MemberSchema): string[] {
       break;
     case 'tagList':
       found.push('Each `{ "TagKey": string, "TagValue": string }`');
+      break;
+    case 'structure':
+      found.push(
+        `Members: ${Object.keys(schema.members)
+          .map((m) => `\`${m}\``)
+          .join(', ')}`,
+      );
       break;
     case 'stringMap':
     case 'boolean':
