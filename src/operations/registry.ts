@@ -3,11 +3,13 @@
 import { cancelKeyDeletion } from './cancel-key-deletion';
 import { createAlias } from './create-alias';
 import { createKey } from './create-key';
+import { decrypt } from './decrypt';
 import { deleteAlias } from './delete-alias';
 import { deriveSharedSecret } from './derive-shared-secret';
 import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
+import { encrypt } from './encrypt';
 import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair';
 import { generateMac } from './generate-mac';
 import { generateRandom } from './generate-random';
@@ -49,6 +51,8 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     generateMac,
     verifyMac,
     getKeyLastUsage,
+    encrypt,
+    decrypt,
     generateDataKeyPair,
     generateDataKeyPairWithoutPlaintext,
     deriveSharedSecret,
@@ -58,8 +62,6 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
 
 /** KMS operations that exist but that a signing gateway does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
-  'Encrypt',
-  'Decrypt',
   'ReEncrypt',
   'GenerateDataKey',
   'GenerateDataKeyWithoutPlaintext',
