@@ -4,7 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { demoAlias } from '../../src/cli/dev-token';
 import type { KmsErrorName } from '../../src/errors/kms-error';
 import { OPERATIONS } from '../../src/operations/registry';
@@ -32,11 +32,27 @@ async function ok(operation: string, input: Input): Promise<Input> {
 const MAC_OPS = new Set(['GenerateMac', 'VerifyMac']);
 const MESSAGE = Buffer.from('declared errors').toString('base64');
 
-async function newKey(hmac: boolean): Promise<string> {
-  const created = await ok('CreateKey', {
-    KeySpec: hmac ? 'HMAC_256' : 'ECC_NIST_P256',
-    KeyUsage: hmac ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
-  });
+/** CreateKey inputs of operations whose key is neither a P-256 signing key nor an HMAC key. */
+const KEY_KIND: Readonly<Record<string, Input>> = {
+  GenerateDataKeyPair: {},
+  GenerateDataKeyPairWithoutPlaintext: {},
+  DeriveSharedSecret: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' },
+};
+const PEER_P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .publicKey.export({ format: 'der', type: 'spki' })
+  .toString('base64');
+const RECIPIENT = { KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', AttestationDocument: 'AAAA' };
+
+async function newKey(hmac: boolean | string): Promise<string> {
+  const kind = typeof hmac === 'string' ? KEY_KIND[hmac] : undefined;
+  const mac = hmac === true || (typeof hmac === 'string' && MAC_OPS.has(hmac));
+  const created = await ok(
+    'CreateKey',
+    kind ?? {
+      KeySpec: mac ? 'HMAC_256' : 'ECC_NIST_P256',
+      KeyUsage: mac ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
+    },
+  );
   return (created.KeyMetadata as { KeyId: string }).KeyId;
 }
 
@@ -66,6 +82,13 @@ async function valid(op: string, keyId: string): Promise<Input> {
       return { KeyId: keyId, Tags: [{ TagKey: 'declared', TagValue: 'errors' }] };
     case 'UntagResource':
       return { KeyId: keyId, TagKeys: ['declared'] };
+    case 'GenerateDataKeyPair':
+    case 'GenerateDataKeyPairWithoutPlaintext':
+      return { KeyId: keyId, KeyPairSpec: 'ECC_NIST_P256' };
+    case 'DeriveSharedSecret':
+      return { KeyId: keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: PEER_P256 };
+    case 'GenerateRandom':
+      return { NumberOfBytes: 16 };
     default:
       return { KeyId: keyId };
   }
@@ -74,7 +97,7 @@ async function valid(op: string, keyId: string): Promise<Input> {
 const withKey =
   (prepare: (keyId: string) => Promise<unknown>): Provoke =>
   async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await newKey(op);
     await prepare(keyId);
     return valid(op, keyId);
   };
@@ -89,12 +112,15 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   },
   DisabledException: withKey((keyId) => ok('DisableKey', { KeyId: keyId })),
   KMSInvalidStateException: async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await newKey(op);
     if (op !== 'CancelKeyDeletion') await ok('ScheduleKeyDeletion', { KeyId: keyId });
     return valid(op, keyId);
   },
   InvalidKeyUsageException: async (op) => valid(op, await newKey(!MAC_OPS.has(op))),
   ValidationException: async (op) => {
+    if (op === 'DeriveSharedSecret')
+      return { ...(await valid(op, await newKey(op))), PublicKey: 'AAAA' };
+    if (op === 'GenerateRandom') return {};
     if (op === 'CreateKey')
       return { KeySpec: 'ECC_NIST_P256', CustomerMasterKeySpec: 'ECC_NIST_P256' };
     if (op.endsWith('Alias')) return { AliasName: 'no-prefix', TargetKeyId: await newKey(false) };
@@ -103,6 +129,12 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   },
   UnsupportedOperationException: async (op) => {
     if (op === 'CreateKey') return { Description: 'a symmetric key' };
+    if (
+      op === 'GenerateRandom' ||
+      op === 'DeriveSharedSecret' ||
+      op.startsWith('GenerateDataKeyPair')
+    )
+      return { ...(await valid(op, await newKey(op))), Recipient: RECIPIENT };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {

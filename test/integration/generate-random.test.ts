@@ -3,7 +3,11 @@
 // byte of what was returned.
 
 import { readFileSync } from 'node:fs';
-import { GenerateRandomCommand, UnsupportedOperationException } from '@aws-sdk/client-kms';
+import {
+  GenerateRandomCommand,
+  UnsupportedOperationException,
+  type GenerateRandomCommandInput,
+} from '@aws-sdk/client-kms';
 import { failure } from '../support/failure';
 import { startTestGateway, testTokenEnv, type TestGateway } from '../support/test-token';
 
@@ -15,8 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-const random = (input: ConstructorParameters<typeof GenerateRandomCommand>[0]) =>
-  t.kms.send(new GenerateRandomCommand(input));
+const random = (input: GenerateRandomCommandInput) => t.kms.send(new GenerateRandomCommand(input));
 
 const bytesOf = async (n: number): Promise<Buffer> => {
   const out = await random({ NumberOfBytes: n });

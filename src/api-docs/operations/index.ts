@@ -3,7 +3,10 @@
 import type { OperationDoc } from '../doc-types';
 import { createAliasDoc, deleteAliasDoc, updateAliasDoc } from './aliases';
 import { createKeyDoc } from './create-key';
+import { generateDataKeyPairDoc, generateDataKeyPairWithoutPlaintextDoc } from './data-key-pairs';
+import { deriveSharedSecretDoc } from './derive-shared-secret';
 import { describeKeyDoc } from './describe-key';
+import { generateRandomDoc } from './generate-random';
 import { getKeyLastUsageDoc } from './get-key-last-usage';
 import { getPublicKeyDoc } from './get-public-key';
 import {
@@ -46,4 +49,8 @@ export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
   ['GenerateMac', generateMacDoc],
   ['VerifyMac', verifyMacDoc],
   ['GetKeyLastUsage', getKeyLastUsageDoc],
+  ['GenerateDataKeyPair', generateDataKeyPairDoc],
+  ['GenerateDataKeyPairWithoutPlaintext', generateDataKeyPairWithoutPlaintextDoc],
+  ['DeriveSharedSecret', deriveSharedSecretDoc],
+  ['GenerateRandom', generateRandomDoc],
 ]);
