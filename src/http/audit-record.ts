@@ -43,7 +43,15 @@ export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
   const aliasName = text(input.AliasName);
   const keyId = text(input.KeyId) ?? text(input.TargetKeyId) ?? aliasName;
   const message = input.Message instanceof Buffer ? input.Message : undefined;
-  const algorithm = text(input.SigningAlgorithm) ?? text(input.MacAlgorithm);
+  // Encryption operations: the algorithm that ran (the answer names it even where the request
+  // left the default), else the one asked for; ReEncrypt's is the destination's.
+  const algorithm =
+    text(input.SigningAlgorithm) ??
+    text(input.MacAlgorithm) ??
+    text(ctx.output?.DestinationEncryptionAlgorithm) ??
+    text(ctx.output?.EncryptionAlgorithm) ??
+    text(input.DestinationEncryptionAlgorithm) ??
+    text(input.EncryptionAlgorithm);
   const cause = ctx.error?.cause;
   return {
     time: new Date().toISOString(),

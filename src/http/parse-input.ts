@@ -42,6 +42,10 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
         throw typeError(member, 'a list of {"TagKey": string, "TagValue": string}');
       }
       return raw.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+    case 'object':
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw typeError(member, 'an object');
+      return Object.assign(Object.create(null) as Record<string, unknown>, raw);
     case 'stringMap': {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         throw typeError(member, 'a map of strings');
@@ -53,11 +57,6 @@ function decodeMember(member: string, schema: MemberSchema, raw: unknown): unkno
       }
       return map;
     }
-    case 'structure':
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        throw typeError(member, 'an object');
-      // Only its presence is acted on: nothing of the client's object is kept.
-      return {};
   }
 }
 
@@ -140,7 +139,7 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
     }
     case 'boolean':
     case 'stringMap':
-    case 'structure':
+    case 'object':
     case 'tagList':
       // Tag rules are KMS's TagException, checked by the operation (operations/tags.ts).
       return [];
@@ -164,6 +163,12 @@ function violations(member: string, schema: MemberSchema, value: unknown): strin
           ),
         ),
       );
+      const allowed = schema.itemEnum;
+      if (allowed && !list.every((item) => allowed.includes(item))) {
+        found.push(
+          `Value '[${list.join(', ')}]' at '${at}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`,
+        );
+      }
       return found;
     }
   }

@@ -6,15 +6,19 @@ import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from '
 import {
   CIPHERTEXT,
   CIPHERTEXT_ERRORS,
+  DRY_RUN_MODIFIERS,
   ENCRYPTION_ALGORITHM,
   ENCRYPTION_KEY_ERRORS,
+  RECIPIENT,
+  RECIPIENT_ERROR,
   encryptionPlan,
+  ignoresCiphertext,
+  refuseRecipient,
 } from './encryption-input';
 import { GRANT_TOKENS, ENCRYPTION_CONTEXT } from './input-schema';
 import { dryRunSucceeded } from './key-use';
 import { defineOperation } from './operation';
-import { rsaDecrypt } from './rsa-encryption';
-import { blobKey, openBlob, parseBlob } from './symmetric-encryption';
+import { openCiphertext, sourceKey } from './open-ciphertext';
 
 export const decrypt = defineOperation({
   name: 'Decrypt',
@@ -25,7 +29,9 @@ export const decrypt = defineOperation({
     GrantTokens: GRANT_TOKENS,
     KeyId: { kind: 'string', min: 1, max: 2048 },
     EncryptionAlgorithm: ENCRYPTION_ALGORITHM,
+    Recipient: RECIPIENT,
     DryRun: { kind: 'boolean' },
+    DryRunModifiers: DRY_RUN_MODIFIERS,
   },
   errors: [
     ...KEY_LOOKUP,
@@ -34,47 +40,40 @@ export const decrypt = defineOperation({
     ...CIPHERTEXT_ERRORS,
     {
       name: 'ValidationException',
-      when: '`CiphertextBlob` is missing, or an RSAES_OAEP algorithm was given without `KeyId` (an RSA ciphertext does not name its key).',
+      when: '`CiphertextBlob` is missing (it may be left out only in a DryRun with `DryRunModifiers: [IGNORE_CIPHERTEXT]`, which needs `KeyId`), or an RSAES_OAEP algorithm was given without `KeyId`.',
     },
+    ...RECIPIENT_ERROR,
     ...KEY_MATERIAL,
     ...DRY_RUN,
     ...HSM_CALL,
   ],
   async handle(input, ctx) {
-    const blob = input.CiphertextBlob;
-    if (blob === undefined) {
-      throw new KmsError(
-        'ValidationException',
-        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
-      );
-    }
+    refuseRecipient(input.Recipient);
     const context = input.EncryptionContext;
-    const requested = input.EncryptionAlgorithm;
-    if (input.KeyId === undefined) {
-      if (requested !== undefined && requested !== 'SYMMETRIC_DEFAULT') {
+    if (ignoresCiphertext(input)) {
+      if (input.KeyId === undefined) {
         throw new KmsError(
           'ValidationException',
-          `KeyId is required to decrypt with ${requested}: an asymmetric ciphertext does not name its key.`,
+          'KeyId is required in a DryRun with DryRunModifiers IGNORE_CIPHERTEXT.',
         );
       }
-      const decoded = parseBlob(blob);
-      const key = blobKey(decoded, undefined, ctx);
-      const { algorithm } = encryptionPlan(key, requested, context, 'Decrypt', ctx);
-      if (input.DryRun) dryRunSucceeded();
-      const plaintext = await openBlob(key, decoded, context, ctx);
-      return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm.name };
+      const key = ctx.catalog.resolve(input.KeyId);
+      encryptionPlan(key, input.EncryptionAlgorithm, context, 'Decrypt', ctx);
+      dryRunSucceeded();
     }
-    const key = ctx.catalog.resolve(input.KeyId);
-    const { algorithm } = encryptionPlan(key, requested, context, 'Decrypt', ctx);
-    if (algorithm.kind === 'rsa-oaep') {
-      if (input.DryRun) dryRunSucceeded();
-      const plaintext = await rsaDecrypt(key, algorithm, blob, ctx);
-      return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm.name };
-    }
-    const decoded = parseBlob(blob);
-    blobKey(decoded, input.KeyId, ctx);
+    const source = {
+      blob: input.CiphertextBlob,
+      keyId: input.KeyId,
+      algorithm: input.EncryptionAlgorithm,
+      context,
+    };
+    const plan = sourceKey(source, 'Decrypt', 'KeyId', ctx);
     if (input.DryRun) dryRunSucceeded();
-    const plaintext = await openBlob(key, decoded, context, ctx);
-    return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm.name };
+    const plaintext = await openCiphertext(plan, ctx);
+    return {
+      KeyId: plan.key.arn,
+      Plaintext: plaintext,
+      EncryptionAlgorithm: plan.algorithm.name,
+    };
   },
 });

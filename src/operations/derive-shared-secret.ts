@@ -8,11 +8,11 @@ import { KEY_AGREEMENT_ALGORITHMS } from '../crypto/key-agreement-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry } from '../keys/key-record';
+import { RECIPIENT, RECIPIENT_ERROR, refuseRecipient } from './encryption-input';
 import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from './error-tables';
-import { GRANT_TOKENS, KEY_ID, RECIPIENT } from './input-schema';
+import { GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertKeyUsage, assertUsable, dryRunSucceeded } from './key-use';
 import { defineOperation, type OperationContext } from './operation';
-import { RECIPIENT_REFUSED, recipientRefused } from './recipient';
 
 const OPERATION = 'DeriveSharedSecret';
 
@@ -59,7 +59,7 @@ export const deriveSharedSecret = defineOperation({
       name: 'ValidationException',
       when: "`PublicKey` is not a DER SubjectPublicKeyInfo of an elliptic curve point on the key's curve (another curve, an RSA key, a point off the curve or at infinity, trailing bytes).",
     },
-    RECIPIENT_REFUSED,
+    ...RECIPIENT_ERROR,
     {
       name: 'UnsupportedOperationException',
       when: "This gateway's HSM has not proved ECDH on the key's curve at start-up.",
@@ -69,7 +69,7 @@ export const deriveSharedSecret = defineOperation({
     ...HSM_CALL,
   ],
   async handle(input, ctx) {
-    recipientRefused(input.Recipient, OPERATION);
+    refuseRecipient(input.Recipient);
     const key = ctx.catalog.resolve(input.KeyId);
     const plan = agreementPlan(key, ctx);
     const peer = parsePeerPublicKey(input.PublicKey, plan.curveOidDer);

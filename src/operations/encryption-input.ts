@@ -27,6 +27,36 @@ export const PLAINTEXT = { kind: 'blob', required: true, min: 1, max: 4096 } as 
 /** Required except for Decrypt's DryRun with IGNORE_CIPHERTEXT, so checked by the operation. */
 export const CIPHERTEXT = { kind: 'blob', min: 1, max: 6144 } as const;
 
+/** Decrypt's and ReEncrypt's DryRunModifiers: IGNORE_CIPHERTEXT checks only the key's side. */
+export const DRY_RUN_MODIFIERS = { kind: 'stringList', itemEnum: ['IGNORE_CIPHERTEXT'] } as const;
+/** Nitro Enclaves attestation (Decrypt, GenerateDataKey): read only to refuse it. */
+export const RECIPIENT = { kind: 'object' } as const;
+
+export const RECIPIENT_ERROR: ErrorTable = [
+  {
+    name: 'UnsupportedOperationException',
+    when: '`Recipient` was given: QKMS does not verify AWS Nitro Enclaves or NitroTPM attestation documents.',
+  },
+];
+
+/** QKMS cannot verify an attestation document, so it never answers as if it had. */
+export function refuseRecipient(recipient: Record<string, unknown> | undefined): void {
+  if (recipient !== undefined) {
+    throw new KmsError(
+      'UnsupportedOperationException',
+      'QKMS does not support Recipient: it cannot verify AWS Nitro Enclaves or NitroTPM attestation documents. Leave Recipient out to receive the plaintext.',
+    );
+  }
+}
+
+/** True when a DryRun asks for the key's checks only (DryRunModifiers IGNORE_CIPHERTEXT). */
+export function ignoresCiphertext(input: {
+  DryRun?: boolean;
+  DryRunModifiers?: string[];
+}): boolean {
+  return input.DryRun === true && (input.DryRunModifiers ?? []).includes('IGNORE_CIPHERTEXT');
+}
+
 /** What encryptionPlan refuses, for every operation that encrypts or decrypts. */
 export const ENCRYPTION_KEY_ERRORS: ErrorTable = [
   {

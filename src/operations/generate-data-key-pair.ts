@@ -9,11 +9,11 @@ import { spkiDer } from '../crypto/public-key';
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry } from '../keys/key-record';
 import type { ExportedKeyPair } from '../pkcs11/token-api';
+import { RECIPIENT, RECIPIENT_ERROR, refuseRecipient } from './encryption-input';
 import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_STATE_FOR_USE, type ErrorTable } from './error-tables';
-import { ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID, RECIPIENT } from './input-schema';
+import { ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertKeyUsage, assertUsable, dryRunSucceeded } from './key-use';
 import { defineOperation, type Operation, type OperationContext } from './operation';
-import { recipientRefused } from './recipient';
 import { sealWithKey } from './symmetric-encryption';
 
 /** DataKeyPairSpec in botocore's model: SM2 is there, for China Regions only. */
@@ -46,8 +46,9 @@ const ERRORS: ErrorTable = [
   },
   {
     name: 'UnsupportedOperationException',
-    when: "`KeyPairSpec` is SM2 or a spec this gateway's HSM cannot generate, or `Recipient` (Nitro Enclaves) is given.",
+    when: "`KeyPairSpec` is SM2 or a spec this gateway's HSM cannot generate.",
   },
+  ...RECIPIENT_ERROR,
   ...DRY_RUN,
   ...HSM_CALL,
 ];
@@ -121,7 +122,7 @@ function dataKeyPairOperation(name: string, withPlaintext: boolean): Operation {
     input: DATA_KEY_PAIR_MEMBERS,
     errors: ERRORS,
     async handle(input, ctx) {
-      recipientRefused(input.Recipient, name);
+      refuseRecipient(input.Recipient);
       const key = ctx.catalog.resolve(input.KeyId);
       wrappingKey(key, name);
       const spec: KeySpec = input.KeyPairSpec;

@@ -2,10 +2,9 @@
 // line names none (keyArn null), like every other call that names no key.
 
 import { KmsError } from '../errors/kms-error';
+import { RECIPIENT, RECIPIENT_ERROR, refuseRecipient } from './encryption-input';
 import { HSM_CALL } from './error-tables';
 import { defineOperation } from './operation';
-import { RECIPIENT_REFUSED, recipientRefused } from './recipient';
-import { RECIPIENT } from './input-schema';
 
 const OPERATION = 'GenerateRandom';
 
@@ -21,7 +20,7 @@ export const generateRandom = defineOperation({
   },
   errors: [
     { name: 'ValidationException', when: '`NumberOfBytes` is missing.' },
-    RECIPIENT_REFUSED,
+    ...RECIPIENT_ERROR,
     {
       name: 'UnsupportedOperationException',
       when: "`CustomKeyStoreId` is given (QKMS has no custom key stores: the bytes always come from its HSM), or the HSM's random number generator failed its start-up check.",
@@ -29,7 +28,7 @@ export const generateRandom = defineOperation({
     ...HSM_CALL,
   ],
   async handle(input, ctx) {
-    recipientRefused(input.Recipient, OPERATION);
+    refuseRecipient(input.Recipient);
     if (input.CustomKeyStoreId !== undefined) {
       throw new KmsError(
         'UnsupportedOperationException',

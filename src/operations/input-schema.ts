@@ -31,19 +31,14 @@ export type MemberSchema =
       readonly maxItems?: number;
       readonly itemMin?: number;
       readonly itemMax?: number;
+      /** The values each item may take, as AWS's model lists them. */
+      readonly itemEnum?: readonly string[];
     }
   | { readonly kind: 'tagList'; readonly required?: boolean }
   /** A JSON object of string values (EncryptionContext). */
   | { readonly kind: 'stringMap'; readonly required?: boolean }
-  /**
-   * A JSON object QKMS reads no further than that it was sent (RecipientInfo: a Nitro Enclaves
-   * attestation this gateway cannot serve). `members` is its documented shape, for the reference.
-   */
-  | {
-      readonly kind: 'structure';
-      readonly required?: boolean;
-      readonly members: Readonly<Record<string, string>>;
-    };
+  /** A JSON object the operation reads itself (Decrypt's Recipient): only its type is checked. */
+  | { readonly kind: 'object'; readonly required?: boolean };
 
 export type InputSchema = Readonly<Record<string, MemberSchema>>;
 
@@ -61,8 +56,8 @@ type ValueOf<M extends MemberSchema> = M extends { kind: 'string'; enum: readonl
             ? { TagKey: string; TagValue: string }[]
             : M extends { kind: 'stringMap' }
               ? Record<string, string>
-              : M extends { kind: 'structure' }
-                ? Record<string, never>
+              : M extends { kind: 'object' }
+                ? Record<string, unknown>
                 : string[];
 
 type RequiredKeys<S extends InputSchema> = {
@@ -87,8 +82,3 @@ export const MARKER = { kind: 'string', min: 1, max: 1024 } as const;
 export const TAGS = { kind: 'tagList' } as const;
 export const DRY_RUN = { kind: 'boolean' } as const;
 export const ENCRYPTION_CONTEXT = { kind: 'stringMap' } as const;
-/** Nitro Enclaves attestation (RecipientInfo): answered UnsupportedOperationException. */
-export const RECIPIENT = {
-  kind: 'structure',
-  members: { KeyEncryptionAlgorithm: '"string"', AttestationDocument: 'blob' },
-} as const;

@@ -10,7 +10,9 @@ import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
 import { encrypt } from './encrypt';
+import { generateDataKey } from './generate-data-key';
 import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair';
+import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext';
 import { generateMac } from './generate-mac';
 import { generateRandom } from './generate-random';
 import { getKeyLastUsage } from './get-key-last-usage';
@@ -24,6 +26,7 @@ import { updateKeyDescription } from './update-key-description';
 import { getPublicKey } from './get-public-key';
 import { listAliases } from './list-aliases';
 import { listKeys } from './list-keys';
+import { reEncrypt } from './re-encrypt';
 import type { Operation } from './operation';
 import { sign } from './sign';
 import { verify } from './verify';
@@ -53,6 +56,9 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     getKeyLastUsage,
     encrypt,
     decrypt,
+    reEncrypt,
+    generateDataKey,
+    generateDataKeyWithoutPlaintext,
     generateDataKeyPair,
     generateDataKeyPairWithoutPlaintext,
     deriveSharedSecret,
@@ -62,9 +68,6 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
 
 /** KMS operations that exist but that a signing gateway does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
-  'ReEncrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
   'GetParametersForImport',
   'ImportKeyMaterial',
   'DeleteImportedKeyMaterial',

@@ -19,7 +19,7 @@ import type { OperationContext } from './operation';
 const doesNotDecrypt = (): KmsError =>
   new KmsError(
     'IncorrectKeyException',
-    'The key ID in the request does not identify a KMS key that can perform this operation.',
+    'The key ID in the request does not identify a CMK that can perform this operation.',
   );
 
 /** Whether the token runs OAEP itself (encryptionPlan has already refused an unproved one). */
@@ -56,7 +56,7 @@ export function assertRsaPlaintextFits(
   if (plaintext.length > limit) {
     throw new KmsError(
       'ValidationException',
-      `Plaintext is too long for ${entry.name} with key spec ${key.record.keySpec}: ${plaintext.length} bytes, at most ${limit}.`,
+      `Algorithm ${entry.name} and key spec ${key.record.keySpec} cannot encrypt data larger than ${limit} bytes.`,
     );
   }
 }

@@ -82,9 +82,10 @@ export function blobKey(
   if (keyId !== undefined) {
     const key = ctx.catalog.resolve(keyId);
     if (key.record.keyId !== decoded.header.keyId) {
+      // AWS KMS's own wording, as it answers this case.
       throw new KmsError(
         'IncorrectKeyException',
-        'The key ID in the request does not identify the KMS key that encrypted the ciphertext.',
+        'The key ID in the request does not identify a CMK that can perform this operation.',
       );
     }
     return key;

@@ -208,7 +208,7 @@ describe('refusals', () => {
     );
     expect(err).toBeInstanceOf(UnsupportedOperationException);
     expect(err.message).toBe(
-      'QKMS does not serve GenerateDataKeyPair with Recipient: it cannot verify an AWS Nitro Enclaves attestation document.',
+      'QKMS does not support Recipient: it cannot verify AWS Nitro Enclaves or NitroTPM attestation documents. Leave Recipient out to receive the plaintext.',
     );
   });
 

@@ -72,7 +72,7 @@ describe('GenerateRandom', () => {
     );
     expect(recipient).toBeInstanceOf(UnsupportedOperationException);
     expect(recipient.message).toBe(
-      'QKMS does not serve GenerateRandom with Recipient: it cannot verify an AWS Nitro Enclaves attestation document.',
+      'QKMS does not support Recipient: it cannot verify AWS Nitro Enclaves or NitroTPM attestation documents. Leave Recipient out to receive the plaintext.',
     );
   });
 

@@ -39,7 +39,7 @@ export function memberType(schema: MemberSchema): string {
       return 'Array of Tag objects';
     case 'stringMap':
       return 'String to string map';
-    case 'structure':
+    case 'object':
       return 'Object';
   }
 }
@@ -63,18 +63,15 @@ export function constraintsOf(schema: MemberSchema): string[] {
       found.push(
         range(schema.itemMin, schema.itemMax, 'characters')?.replace(/^/, 'Each item ') ?? null,
       );
+      if (schema.itemEnum) {
+        found.push(`Valid values: ${schema.itemEnum.map((v) => `\`${v}\``).join(', ')}`);
+      }
       break;
     case 'tagList':
       found.push('Each `{ "TagKey": string, "TagValue": string }`');
       break;
-    case 'structure':
-      found.push(
-        `Members: ${Object.keys(schema.members)
-          .map((m) => `\`${m}\``)
-          .join(', ')}`,
-      );
-      break;
     case 'stringMap':
+    case 'object':
     case 'boolean':
       break;
   }

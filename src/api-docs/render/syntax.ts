@@ -21,8 +21,8 @@ function inputValue(schema: MemberSchema): string {
       return '[ "string" ]';
     case 'stringMap':
       return '{\n' + INDENT.repeat(2) + '"string": "string"\n' + INDENT + '}';
-    case 'structure':
-      return object(Object.entries(schema.members), 1);
+    case 'object':
+      return '{ ... }';
     case 'tagList':
       return `[\n${INDENT.repeat(2)}{\n${INDENT.repeat(3)}"TagKey": "string",\n${INDENT.repeat(3)}"TagValue": "string"\n${INDENT.repeat(2)}}\n${INDENT}]`;
   }
