@@ -4,7 +4,7 @@
 // gateway's own key ids in for the example ids below.
 
 import { demoAlias } from '../cli/dev-token';
-import type { KeySpec } from '../crypto/key-specs';
+import type { KeySpec, KeyUsage } from '../crypto/key-specs';
 import { CONFIG_FIELDS } from '../config/schema';
 import { aliasArn, keyArn, type ArnScope } from '../keys/arns';
 import type { Placeholder } from './doc-types';
@@ -32,10 +32,10 @@ export interface ExampleKey {
   readonly description?: string;
 }
 
-const demo = (keyId: string, spec: KeySpec): ExampleKey => ({
+const demo = (keyId: string, spec: KeySpec, usage?: KeyUsage): ExampleKey => ({
   keyId,
   spec,
-  alias: demoAlias(spec),
+  alias: demoAlias(spec, usage),
 });
 
 export const KEYS = {
@@ -44,6 +44,8 @@ export const KEYS = {
   ed25519: demo('e41a6c08-2d9f-4b35-a7c1-8f3e5b0d6a92', 'ECC_NIST_EDWARDS25519'),
   hmac256: demo('c7d4e1a9-3f6b-4b2c-8e5a-0d9f1b7c3e28', 'HMAC_256'),
   symmetric: demo('2b8f4c61-9e3a-4d7b-a0c5-6e1f8d2b7a94', 'SYMMETRIC_DEFAULT'),
+  rsaEncrypt: demo('7a3c9e15-4d2b-4f8a-b6e0-1c5d8f2a9e37', 'RSA_2048', 'ENCRYPT_DECRYPT'),
+  ecdhP256: demo('b5e2a7d9-6f1c-4a3b-9d84-3e0c7f1a5b62', 'ECC_NIST_P256', 'KEY_AGREEMENT'),
   /** A key of the reader's own, which examples disable, tag, alias and schedule for deletion. */
   own: {
     keyId: '0f6e1c4a-8d2b-4c7e-a935-6b1d4e2f8c70',

@@ -10,7 +10,7 @@ export interface DevBannerFacts {
   readonly awsCredentialsFile: string;
   readonly region: string;
   readonly authenticated: boolean;
-  /** The demo key specs and the QKMS_DEV_KEYS aliases this start made. */
+  /** The demo keys (by spec, and usage where not the spec's first) and the QKMS_DEV_KEYS aliases this start made. */
   readonly demoKeys: readonly string[];
   readonly devKeys: readonly string[];
   readonly aliases: readonly string[];

@@ -8,7 +8,16 @@ import type { Capabilities } from '../crypto/capabilities';
 import type { KeyCatalog } from '../keys/key-catalog';
 import type { KeyEntry } from '../keys/key-record';
 import type { Caller, KeyStore } from '../keys/key-store';
-import { DevKeysError, devKeysEntry, type DevAlias, type DevKey, type DevKeys } from './dev-keys';
+import { keyKindUsable } from '../operations/create-key';
+import {
+  DevKeysError,
+  devKeyKind,
+  devKeysEntry,
+  devKeyUsage,
+  type DevAlias,
+  type DevKey,
+  type DevKeys,
+} from './dev-keys';
 
 /** Marks the keys made for QKMS_DEV_KEYS (ListResourceTags shows where a key came from). */
 export const DEV_KEYS_TAG = { TagKey: 'purpose', TagValue: 'qkms-dev-keys' };
@@ -21,23 +30,27 @@ async function ensureKey(
   store: KeyStore,
   capabilities: Capabilities,
 ): Promise<boolean> {
-  const at = devKeysEntry(`${key.alias}=${key.spec}`);
+  const at = devKeysEntry(`${key.alias}=${devKeyKind(key)}`);
+  const usage = devKeyUsage(key);
   const existing = catalog.aliasTarget(key.alias);
   if (existing) {
-    if (existing.record.keySpec === key.spec) return false;
+    const { keySpec, keyUsage, keyId } = existing.record;
+    if (keySpec === key.spec && keyUsage === usage) return false;
+    const what =
+      keySpec === key.spec ? `whose key usage is ${keyUsage}` : `whose spec is ${keySpec}`;
     throw new DevKeysError([
-      `${at}: ${key.alias} already names key ${existing.record.keyId}, whose spec is ${existing.record.keySpec}; use another alias or a new data directory`,
+      `${at}: ${key.alias} already names key ${keyId}, ${what}; use another alias or a new data directory`,
     ]);
   }
-  const capability = capabilities.keySpec(key.spec);
+  const capability = keyKindUsable(capabilities, key.spec, usage);
   if (!capability.ok) {
-    throw new DevKeysError([
-      `${at}: this token cannot make ${key.spec} keys (${capability.reason})`,
-    ]);
+    const kind = key.usage ? `${key.spec} ${usage}` : key.spec;
+    throw new DevKeysError([`${at}: this token cannot make ${kind} keys (${capability.reason})`]);
   }
   await store.createKey(
     {
       keySpec: key.spec,
+      keyUsage: usage,
       description: `${key.alias} (QKMS_DEV_KEYS)`,
       tags: [DEV_KEYS_TAG],
       aliases: [key.alias],

@@ -1,18 +1,28 @@
 // QKMS_DEV_KEYS: the extra keys and aliases `qkms dev` makes at start-up, written as
-// `alias/app=ECC_NIST_P256,alias/app-current=alias/app`. Parsing and writing the value live here
+// `alias/app=ECC_NIST_P256,alias/inbox=RSA_2048:ENCRYPT_DECRYPT,alias/app-current=alias/app`. Parsing and writing the value live here
 // together, with no token in sight, because two sides share the format: the dev profile reads it
 // and the testcontainers module (src/testcontainers/) writes it and checks a test's keys with
 // the same rules before any container starts.
 
-import { KEY_SPECS, type KeySpec } from '../crypto/key-specs';
+import { KEY_SPEC_TABLE, KEY_SPECS, type KeySpec, type KeyUsage } from '../crypto/key-specs';
 import { DEV_KEYS_VAR } from '../config/dev-variables';
 import { assertValidAliasName } from '../operations/alias-rules';
 
-/** `ALIAS=KEY_SPEC`: a new key of that spec with that alias. */
+/** `ALIAS=KEY_SPEC[:KEY_USAGE]`: a new key of that spec (and usage) with that alias. */
 export interface DevKey {
   readonly alias: string;
   readonly spec: KeySpec;
+  /** Absent: the spec's first key usage (SIGN_VERIFY for RSA and ECC). */
+  readonly usage?: KeyUsage;
 }
+
+/** The usage a DevKey's key has: the one written, else the spec's first. */
+export const devKeyUsage = (key: DevKey): KeyUsage =>
+  key.usage ?? (KEY_SPEC_TABLE[key.spec].keyUsages[0] as KeyUsage);
+
+/** `RSA_2048`, or `RSA_2048:ENCRYPT_DECRYPT` when a usage was written. */
+export const devKeyKind = (key: DevKey): string =>
+  key.usage ? `${key.spec}:${key.usage}` : key.spec;
 
 /** `ALIAS=OTHER_ALIAS`: one more alias for the key another alias names. */
 export interface DevAlias {
@@ -69,7 +79,9 @@ export function parseDevKeys(value: string | undefined): DevKeys {
     const alias = entry.slice(0, Math.max(equals, 0)).trim();
     const right = entry.slice(equals + 1).trim();
     if (equals < 0 || alias === '' || right === '') {
-      problems.push(`${at}: write ALIAS=KEY_SPEC (a new key) or ALIAS=OTHER_ALIAS (another alias)`);
+      problems.push(
+        `${at}: write ALIAS=KEY_SPEC or ALIAS=KEY_SPEC:KEY_USAGE (a new key) or ALIAS=OTHER_ALIAS (another alias)`,
+      );
       continue;
     }
     const bad = aliasProblem(alias);
@@ -82,8 +94,16 @@ export function parseDevKeys(value: string | undefined): DevKeys {
       continue;
     }
     seen.add(alias);
-    if (isKeySpec(right)) {
-      keys.push({ alias, spec: right });
+    const [specText = '', usage, ...extra] = right.split(':');
+    if (isKeySpec(specText)) {
+      const usages = KEY_SPEC_TABLE[specText].keyUsages as readonly string[];
+      if (usage === undefined) keys.push({ alias, spec: specText });
+      else if (extra.length === 0 && usages.includes(usage))
+        keys.push({ alias, spec: specText, usage: usage as KeyUsage });
+      else
+        problems.push(
+          `${at}: ${specText} keys take key usage ${usages.join(' or ')}, not ${right.slice(specText.length + 1)}`,
+        );
     } else if (right.startsWith('alias/')) {
       const badTarget = aliasProblem(right);
       if (badTarget !== null) problems.push(`${at}: ${badTarget}`);
@@ -102,7 +122,7 @@ export function parseDevKeys(value: string | undefined): DevKeys {
 /** The QKMS_DEV_KEYS value for `devKeys`: keys first, so every alias entry follows its key. */
 export function formatDevKeys(devKeys: DevKeys): string {
   return [
-    ...devKeys.keys.map((k) => `${k.alias}=${k.spec}`),
+    ...devKeys.keys.map((k) => `${k.alias}=${devKeyKind(k)}`),
     ...devKeys.aliases.map((a) => `${a.alias}=${a.target}`),
   ].join(',');
 }

@@ -9,7 +9,7 @@ import { ensureDevKeys } from './dev-keys-ensure';
 import { devProfileEnv } from './dev-profile';
 import { readDevSettings } from './dev-settings';
 import { devBanner } from './dev-banner';
-import { ensureDemoKeys, prepareDevToken } from './dev-token';
+import { demoKeyLabel, ensureDemoKeys, prepareDevToken } from './dev-token';
 import { catchSignals } from './signals';
 import { startConfigured, waitForShutdown } from './serve';
 
@@ -44,7 +44,8 @@ export async function runDev(dataDir: string, port: number): Promise<number> {
   // the first request after start-up finds them.
   const gateway = await startConfigured(loaded, signals, log, {
     prepare: async ({ catalog, store, capabilities }) => {
-      if (settings.demoKeys) created = await ensureDemoKeys(catalog, store, capabilities);
+      if (settings.demoKeys)
+        created = (await ensureDemoKeys(catalog, store, capabilities)).map(demoKeyLabel);
       made = await ensureDevKeys(settings.devKeys, catalog, store, capabilities);
     },
     unauthenticatedNetwork: settings.allowUnauthenticatedNetwork,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { probeCapabilities, type Capabilities } from '../crypto/capabilities';
-import type { KeySpec } from '../crypto/key-specs';
+import { KEY_SPEC_TABLE, type KeySpec, type KeyUsage } from '../crypto/key-specs';
 import type { LoadedConfig } from '../config/load';
 import { serializeOutput } from '../http/wire';
 import { parseInput } from '../http/parse-input';
@@ -17,6 +17,7 @@ import { findOrphans } from '../keys/orphans';
 import { keyIdBytesHex } from '../keys/key-reference';
 import type { OperationContext, OperationOutput } from '../operations/operation';
 import { assertValidAliasName } from '../operations/alias-rules';
+import { keyKindUsable } from '../operations/create-key';
 import { OPERATIONS } from '../operations/registry';
 import { openToken } from '../gateway';
 import { AuditTrail } from '../audit/audit-trail';
@@ -30,6 +31,8 @@ export type KeysCommand =
   | {
       readonly name: 'create';
       readonly spec: KeySpec;
+      /** Default: the spec's first key usage. */
+      readonly usage?: KeyUsage;
       readonly description?: string;
       readonly alias?: string;
     }
@@ -182,14 +185,21 @@ async function createKey(
   args: Extract<KeysCommand, { name: 'create' }>,
 ): Promise<number> {
   const spec = args.spec;
-  const capability = ctx.capabilities.keySpec(spec);
+  const usages = KEY_SPEC_TABLE[spec].keyUsages;
+  const usage = args.usage ?? (usages[0] as KeyUsage);
+  if (!usages.includes(usage))
+    throw new Error(`${spec} keys take key usage ${usages.join(' or ')}, not ${usage}`);
+  const capability = keyKindUsable(ctx.capabilities, spec, usage);
   if (!capability.ok)
-    throw new Error(`${spec} keys are not available on this HSM: ${capability.reason}`);
+    throw new Error(
+      `${spec} keys with key usage ${usage} are not available on this HSM: ${capability.reason}`,
+    );
   if (args.alias) assertValidAliasName(args.alias);
   const entry = await audited(ctx, 'CreateKey', (caller) =>
     ctx.store.createKey(
       {
         keySpec: spec,
+        keyUsage: usage,
         description: args.description ?? '',
         tags: [],
         aliases: args.alias ? [args.alias] : [],

@@ -23,7 +23,7 @@ export const DEV_VARIABLES: readonly DevVariable[] = [
     short:
       'extra keys and aliases made at start-up, e.g. alias/app=ECC_NIST_P256,alias/mac=HMAC_256',
     meaning:
-      'Extra keys and aliases made at start-up, before the API answers (so `/readyz` is 200 only once they exist). Comma-separated entries: `ALIAS=KEY_SPEC` makes a key of that spec (any spec the token supports, HMAC included) with that alias; `ALIAS=OTHER_ALIAS` adds an alias for the key another entry (or the token) already names. Example: `alias/app=ECC_NIST_P256,alias/mac=HMAC_256,alias/app-current=alias/app`. On later starts (a kept data directory or volume) an entry whose alias already names a key of that spec, or already names that key, is left as it is; one that contradicts the token stops start-up with an error naming the entry. Keys are never deleted because an entry is gone.',
+      "Extra keys and aliases made at start-up, before the API answers (so `/readyz` is 200 only once they exist). Comma-separated entries: `ALIAS=KEY_SPEC` makes a key of that spec (any spec the token supports, HMAC and SYMMETRIC_DEFAULT included) with that alias and the spec's first key usage (SIGN_VERIFY for RSA and ECC); `ALIAS=KEY_SPEC:KEY_USAGE` names the usage (`alias/inbox=RSA_2048:ENCRYPT_DECRYPT`, `alias/ecdh=ECC_NIST_P256:KEY_AGREEMENT`); `ALIAS=OTHER_ALIAS` adds an alias for the key another entry (or the token) already names. Example: `alias/app=ECC_NIST_P256,alias/mac=HMAC_256,alias/app-current=alias/app`. On later starts (a kept data directory or volume) an entry whose alias already names a key of that spec and usage, or already names that key, is left as it is; one that contradicts the token stops start-up with an error naming the entry. Keys are never deleted because an entry is gone.",
   },
   {
     name: `${DEV_ACCESS_KEY_ID_VAR}, ${DEV_SECRET_ACCESS_KEY_VAR}`,
@@ -35,7 +35,7 @@ export const DEV_VARIABLES: readonly DevVariable[] = [
     name: DEV_DEMO_KEYS_VAR,
     short: 'false: make no demo keys; default true',
     meaning:
-      '`false` makes no demo keys, so a token holds only the keys a test names in `QKMS_DEV_KEYS` and `ListKeys`/`ListAliases` show just those (demo keys already on the token stay); default `true`: one demo key per key spec the token supports.',
+      "`false` makes no demo keys, so a token holds only the keys a test names in `QKMS_DEV_KEYS` and `ListKeys`/`ListAliases` show just those (demo keys already on the token stay); default `true`: one demo key per key spec the token supports (with the spec's first key usage), plus an RSA_2048 `ENCRYPT_DECRYPT` key and an ECC_NIST_P256 `KEY_AGREEMENT` key.",
   },
   {
     name: DEV_ALLOW_UNAUTHENTICATED_VAR,

@@ -2,7 +2,7 @@
 // key agreement pairs, HMAC). Imported or external key material and multi-Region keys are not
 // served.
 
-import type { Capability } from '../crypto/capabilities';
+import type { Capabilities, Capability } from '../crypto/capabilities';
 import {
   KEY_SPEC_TABLE,
   KEY_SPECS,
@@ -14,7 +14,7 @@ import { KmsError } from '../errors/kms-error';
 import { HSM_CALL, METADATA_CHANGE } from './error-tables';
 import { TAGS } from './input-schema';
 import { keyMetadata } from './key-metadata';
-import { defineOperation, type OperationContext } from './operation';
+import { defineOperation } from './operation';
 import { assertTagCount, assertValidTags, TAG_ERRORS } from './tags';
 
 const ORIGINS = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const;
@@ -23,20 +23,22 @@ const unsupported = (message: string): KmsError =>
   new KmsError('UnsupportedOperationException', message);
 
 /** Whether this token can make and use a key of this spec and usage (capability probe). */
-function usable(ctx: OperationContext, keySpec: KeySpec, keyUsage: KeyUsage): Capability {
-  const generation = ctx.capabilities.keySpec(keySpec);
+export function keyKindUsable(
+  capabilities: Capabilities,
+  keySpec: KeySpec,
+  keyUsage: KeyUsage,
+): Capability {
+  const generation = capabilities.keySpec(keySpec);
   if (!generation.ok) return generation;
   const entry = KEY_SPEC_TABLE[keySpec];
   const proved = (c: Capability) => c.ok;
   switch (keyUsage) {
     case 'ENCRYPT_DECRYPT': {
-      const first = entry.encryptionAlgorithms.map((a) => ctx.capabilities.encryption(a));
+      const first = entry.encryptionAlgorithms.map((a) => capabilities.encryption(a));
       return first.find(proved) ?? first[0] ?? generation;
     }
     case 'KEY_AGREEMENT': {
-      const first = entry.keyAgreementAlgorithms.map((a) =>
-        ctx.capabilities.keyAgreement(a, keySpec),
-      );
+      const first = entry.keyAgreementAlgorithms.map((a) => capabilities.keyAgreement(a, keySpec));
       return first.find(proved) ?? first[0] ?? generation;
     }
     default:
@@ -96,7 +98,7 @@ export const createKey = defineOperation({
     if (input.CustomKeyStoreId || input.XksKeyId)
       throw unsupported('Custom key stores are not supported.');
     if (input.MultiRegion) throw unsupported('Multi-Region keys are not supported.');
-    const capability = usable(ctx, keySpec, keyUsage);
+    const capability = keyKindUsable(ctx.capabilities, keySpec, keyUsage);
     if (!capability.ok)
       throw unsupported(
         `${keySpec} keys with KeyUsage ${keyUsage} are not available on this gateway's HSM: ${capability.reason}.`,

@@ -5,13 +5,16 @@ import { createAlias } from './create-alias';
 import { createKey } from './create-key';
 import { decrypt } from './decrypt';
 import { deleteAlias } from './delete-alias';
+import { deriveSharedSecret } from './derive-shared-secret';
 import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
 import { encrypt } from './encrypt';
 import { generateDataKey } from './generate-data-key';
+import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair';
 import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext';
 import { generateMac } from './generate-mac';
+import { generateRandom } from './generate-random';
 import { getKeyLastUsage } from './get-key-last-usage';
 import { verifyMac } from './verify-mac';
 import { scheduleKeyDeletion } from './schedule-key-deletion';
@@ -56,15 +59,15 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     reEncrypt,
     generateDataKey,
     generateDataKeyWithoutPlaintext,
+    generateDataKeyPair,
+    generateDataKeyPairWithoutPlaintext,
+    deriveSharedSecret,
+    generateRandom,
   ].map((op) => [op.name, op]),
 );
 
 /** KMS operations that exist but that a signing gateway does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateRandom',
-  'DeriveSharedSecret',
   'GetParametersForImport',
   'ImportKeyMaterial',
   'DeleteImportedKeyMaterial',

@@ -7,7 +7,7 @@
 import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
 import { fixedDevCredentials } from '../cli/dev-credentials';
 import { formatDevKeys, parseDevKeys, type DevKeys } from '../cli/dev-keys';
-import type { KeySpec } from '../crypto/key-specs';
+import type { KeySpec, KeyUsage } from '../crypto/key-specs';
 import {
   DEV_ACCESS_KEY_ID_VAR,
   DEV_ALLOW_UNAUTHENTICATED_VAR,
@@ -21,10 +21,12 @@ import { lookUpKeyIds } from './key-ids';
 import { QKMS_API_PORT, QKMS_DATA_DIR, QKMS_OPERATIONS_PORT, QKMS_USER_ID } from './layout';
 import { StartedQkmsContainer } from './started-qkms-container';
 
-/** A key QKMS makes at start-up: any spec it serves (RSA, ECC, Ed25519, HMAC). */
+/** A key QKMS makes at start-up: any spec it serves (RSA, ECC, Ed25519, HMAC, symmetric). */
 export interface QkmsKey {
   readonly alias: string;
   readonly spec: KeySpec;
+  /** Default: the spec's first (SIGN_VERIFY for RSA and ECC); e.g. ENCRYPT_DECRYPT, KEY_AGREEMENT. */
+  readonly usage?: KeyUsage;
 }
 
 /** sigv4: requests must carry the container's SigV4 pair. none: any credentials will do. */
@@ -67,7 +69,10 @@ export class QkmsContainer extends GenericContainer {
   withKey(key: QkmsKey): this {
     return this.#setDevKeys({
       ...this.#devKeys,
-      keys: [...this.#devKeys.keys, { alias: key.alias, spec: key.spec }],
+      keys: [
+        ...this.#devKeys.keys,
+        { alias: key.alias, spec: key.spec, ...(key.usage ? { usage: key.usage } : {}) },
+      ],
     });
   }
 

@@ -1,8 +1,19 @@
 // `qkms keys` on a live token: adopt a key pair made with pkcs11-tool, create one from the
 // command line, and sign with both through the gateway (checked with openssl).
 
-import { randomBytes, randomUUID } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import {
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+} from 'node:crypto';
+import {
+  DeriveSharedSecretCommand,
+  DescribeKeyCommand,
+  GetPublicKeyCommand,
+  SignCommand,
+} from '@aws-sdk/client-kms';
 import { runQkms } from '../support/daemon';
 import { pkcs11Tool } from '../support/pkcs11-tool';
 import { startTestGateway, testTokenEnv } from '../support/test-token';
@@ -74,6 +85,47 @@ it('creates a key from the command line', async () => {
   );
   expect(created.code).toBe(0);
   expect(await signsAndVerifies(`alias/cli-${suffix}`, 'ECDSA_SHA_384')).toBe(true);
+}, 60_000);
+
+it("creates a key with another usage than the spec's first (--usage), and refuses one the spec lacks", async () => {
+  const alias = `alias/cli-ecdh-${suffix}`;
+  const created = await runQkms(
+    ['keys', 'create', '--spec', 'ECC_NIST_P256', '--usage', 'KEY_AGREEMENT', '--alias', alias],
+    env,
+  );
+  expect(created.code).toBe(0);
+  const t = await startTestGateway();
+  try {
+    const { KeyMetadata } = await t.kms.send(new DescribeKeyCommand({ KeyId: alias }));
+    expect(KeyMetadata?.KeyUsage).toBe('KEY_AGREEMENT');
+    const peer = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const { SharedSecret } = await t.kms.send(
+      new DeriveSharedSecretCommand({
+        KeyId: alias,
+        KeyAgreementAlgorithm: 'ECDH',
+        PublicKey: peer.publicKey.export({ format: 'der', type: 'spki' }),
+      }),
+    );
+    const { PublicKey } = await t.kms.send(new GetPublicKeyCommand({ KeyId: alias }));
+    const ours = createPublicKey({
+      key: Buffer.from(PublicKey as Uint8Array),
+      format: 'der',
+      type: 'spki',
+    });
+    expect(Buffer.from(SharedSecret as Uint8Array)).toEqual(
+      diffieHellman({ privateKey: peer.privateKey, publicKey: ours }),
+    );
+  } finally {
+    await t.close();
+  }
+  const refused = await runQkms(
+    ['keys', 'create', '--spec', 'ECC_SECG_P256K1', '--usage', 'KEY_AGREEMENT'],
+    env,
+  );
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toContain(
+    'ECC_SECG_P256K1 keys take key usage SIGN_VERIFY, not KEY_AGREEMENT',
+  );
 }, 60_000);
 
 it('prints a config entry instead of writing when the token is read-only', async () => {

@@ -4,7 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { demoAlias } from '../../src/cli/dev-token';
 import type { KmsErrorName } from '../../src/errors/kms-error';
 import { OPERATIONS } from '../../src/operations/registry';
@@ -32,11 +32,27 @@ async function ok(operation: string, input: Input): Promise<Input> {
 const MAC_OPS = new Set(['GenerateMac', 'VerifyMac']);
 const MESSAGE = Buffer.from('declared errors').toString('base64');
 
-async function newKey(hmac: boolean): Promise<string> {
-  const created = await ok('CreateKey', {
-    KeySpec: hmac ? 'HMAC_256' : 'ECC_NIST_P256',
-    KeyUsage: hmac ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
-  });
+/** CreateKey inputs of operations whose key is neither a P-256 signing key nor an HMAC key. */
+const KEY_KIND: Readonly<Record<string, Input>> = {
+  GenerateDataKeyPair: {},
+  GenerateDataKeyPairWithoutPlaintext: {},
+  DeriveSharedSecret: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' },
+};
+const PEER_P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .publicKey.export({ format: 'der', type: 'spki' })
+  .toString('base64');
+const RECIPIENT = { KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', AttestationDocument: 'AAAA' };
+
+async function newKey(hmac: boolean | string): Promise<string> {
+  const kind = typeof hmac === 'string' ? KEY_KIND[hmac] : undefined;
+  const mac = hmac === true || (typeof hmac === 'string' && MAC_OPS.has(hmac));
+  const created = await ok(
+    'CreateKey',
+    kind ?? {
+      KeySpec: mac ? 'HMAC_256' : 'ECC_NIST_P256',
+      KeyUsage: mac ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY',
+    },
+  );
   return (created.KeyMetadata as { KeyId: string }).KeyId;
 }
 
@@ -54,7 +70,7 @@ const blobs = new Map<string, string>();
 
 /** A key of the kind `op` uses: symmetric (with a blob made under it) for the encryption ones. */
 async function newKeyFor(op: string): Promise<string> {
-  if (!ENCRYPTION_OPS.has(op)) return newKey(MAC_OPS.has(op));
+  if (!ENCRYPTION_OPS.has(op)) return newKey(op);
   const created = await ok('CreateKey', {});
   const keyId = (created.KeyMetadata as { KeyId: string }).KeyId;
   const sealed = await ok('Encrypt', { KeyId: keyId, Plaintext: MESSAGE });
@@ -105,6 +121,13 @@ async function valid(op: string, keyId: string): Promise<Input> {
     case 'GenerateDataKey':
     case 'GenerateDataKeyWithoutPlaintext':
       return { KeyId: keyId, KeySpec: 'AES_256' };
+    case 'GenerateDataKeyPair':
+    case 'GenerateDataKeyPairWithoutPlaintext':
+      return { KeyId: keyId, KeyPairSpec: 'ECC_NIST_P256' };
+    case 'DeriveSharedSecret':
+      return { KeyId: keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: PEER_P256 };
+    case 'GenerateRandom':
+      return { NumberOfBytes: 16 };
     default:
       return { KeyId: keyId };
   }
@@ -152,6 +175,9 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     // No ciphertext; no data key length.
     if (op === 'ReEncrypt') return { DestinationKeyId: await newKeyFor(op) };
     if (ENCRYPTION_OPS.has(op)) return { KeyId: await newKeyFor(op) };
+    if (op === 'DeriveSharedSecret')
+      return { ...(await valid(op, await newKeyFor(op))), PublicKey: 'AAAA' };
+    if (op === 'GenerateRandom') return {};
     if (op === 'CreateKey')
       return { KeySpec: 'ECC_NIST_P256', CustomerMasterKeySpec: 'ECC_NIST_P256' };
     if (op.endsWith('Alias')) return { AliasName: 'no-prefix', TargetKeyId: await newKey(false) };
@@ -164,6 +190,12 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     // Nitro Enclaves attestation, which QKMS cannot verify.
     if (op === 'Decrypt' || op === 'GenerateDataKey')
       return { ...(await valid(op, await newKeyFor(op))), Recipient: {} };
+    if (
+      op === 'GenerateRandom' ||
+      op === 'DeriveSharedSecret' ||
+      op.startsWith('GenerateDataKeyPair')
+    )
+      return { ...(await valid(op, await newKeyFor(op))), Recipient: RECIPIENT };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {

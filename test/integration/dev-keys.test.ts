@@ -33,6 +33,18 @@ beforeAll(async () => {
 });
 afterAll(() => qkms?.close());
 
+describe('the demo keys of a fresh token', () => {
+  it.each([
+    ['alias/demo-symmetric', 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT'],
+    ['alias/demo-rsa-encrypt', 'RSA_2048', 'ENCRYPT_DECRYPT'],
+    ['alias/demo-ecdh-p256', 'ECC_NIST_P256', 'KEY_AGREEMENT'],
+    ['alias/demo-rsa-2048', 'RSA_2048', 'SIGN_VERIFY'],
+    ['alias/demo-ecc-nist-p256', 'ECC_NIST_P256', 'SIGN_VERIFY'],
+  ])('%s is a %s key with key usage %s', async (alias, KeySpec, KeyUsage) => {
+    expect(await metadataOf(alias)).toMatchObject({ KeySpec, KeyUsage, KeyState: 'Enabled' });
+  });
+});
+
 describe('QKMS_DEV_KEYS on a token', () => {
   const value = `${app}=ECC_NIST_P256,${mac}=HMAC_256,${current}=${app}`;
 
@@ -76,6 +88,21 @@ describe('QKMS_DEV_KEYS on a token', () => {
     const nowhere = `alias/dev-keys-${run}-nowhere`;
     await expect(ensure(`alias/dev-keys-${run}-x=${nowhere}`)).rejects.toThrow(
       `QKMS_DEV_KEYS entry "alias/dev-keys-${run}-x=${nowhere}": ${nowhere} names no key (neither an entry before it nor the token has it)`,
+    );
+  });
+
+  it('makes a key of the usage an entry names after its spec, and holds later starts to it', async () => {
+    const inbox = `alias/dev-keys-${run}-inbox`;
+    expect(await ensure(`${inbox}=RSA_2048:ENCRYPT_DECRYPT`)).toEqual([inbox]);
+    const key = await metadataOf(inbox);
+    expect(key).toMatchObject({
+      KeySpec: 'RSA_2048',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      EncryptionAlgorithms: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
+    });
+    expect(await ensure(`${inbox}=RSA_2048:ENCRYPT_DECRYPT`)).toEqual([]);
+    await expect(ensure(`${inbox}=RSA_2048`)).rejects.toThrow(
+      `QKMS_DEV_KEYS entry "${inbox}=RSA_2048": ${inbox} already names key ${key?.KeyId}, whose key usage is ENCRYPT_DECRYPT; use another alias or a new data directory`,
     );
   });
 

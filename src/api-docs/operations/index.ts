@@ -6,6 +6,9 @@ import { createKeyDoc } from './create-key';
 import { generateDataKeyDoc, generateDataKeyWithoutPlaintextDoc } from './data-keys';
 import { describeKeyDoc } from './describe-key';
 import { decryptDoc, encryptDoc, reEncryptDoc } from './encryption';
+import { generateDataKeyPairDoc, generateDataKeyPairWithoutPlaintextDoc } from './data-key-pairs';
+import { deriveSharedSecretDoc } from './derive-shared-secret';
+import { generateRandomDoc } from './generate-random';
 import { getKeyLastUsageDoc } from './get-key-last-usage';
 import { getPublicKeyDoc } from './get-public-key';
 import {
@@ -53,4 +56,8 @@ export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
   ['ReEncrypt', reEncryptDoc],
   ['GenerateDataKey', generateDataKeyDoc],
   ['GenerateDataKeyWithoutPlaintext', generateDataKeyWithoutPlaintextDoc],
+  ['GenerateDataKeyPair', generateDataKeyPairDoc],
+  ['GenerateDataKeyPairWithoutPlaintext', generateDataKeyPairWithoutPlaintextDoc],
+  ['DeriveSharedSecret', deriveSharedSecretDoc],
+  ['GenerateRandom', generateRandomDoc],
 ]);

@@ -2,7 +2,7 @@
 // does: src/cli/keys.ts). Every subcommand takes --config or --data-dir.
 
 import { Argument, Command, Option } from 'commander';
-import { KEY_SPECS, type KeySpec } from '../../crypto/key-specs';
+import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from '../../crypto/key-specs';
 import { ADMIN_ENV, ADMIN_ENV_NOTE } from '../env-docs';
 import { withDetails } from '../help-details';
 import type { KeysCommand } from '../keys';
@@ -60,21 +60,28 @@ function create(run: KeysRun): Command {
       .addOption(
         new Option('--spec <spec>', 'the KMS key spec').choices(KEY_SPECS).makeOptionMandatory(),
       )
+      .addOption(
+        new Option(
+          '--usage <usage>',
+          "the key usage (default: the spec's first: SIGN_VERIFY for RSA and ECC, ENCRYPT_DECRYPT for SYMMETRIC_DEFAULT, GENERATE_VERIFY_MAC for HMAC)",
+        ).choices(KEY_USAGES),
+      )
       .addOption(descriptionOption())
       .addOption(aliasOption()),
-  ).action((o: Shared & { spec: KeySpec }) =>
+  ).action((o: Shared & { spec: KeySpec; usage?: KeyUsage }) =>
     run(sourceOf(o), {
       name: 'create',
-      // One of KEY_SPECS: commander has checked it against the choices.
+      // One of KEY_SPECS (and KEY_USAGES): commander has checked them against the choices.
       spec: o.spec,
-      ...givenOptions(o, ['description', 'alias']),
+      ...givenOptions(o, ['usage', 'description', 'alias']),
     }),
   );
   return withDetails(command, {
     notes:
-      'A key spec the token cannot generate (SM2 and ML-DSA on SoftHSM) is refused with the reason.',
+      'A key spec the token cannot generate (SM2 and ML-DSA on SoftHSM), or a usage the spec does not take or the token cannot serve, is refused with the reason.',
     examples: [
       'qkms keys create --spec ECC_NIST_P384 --alias alias/reports --data-dir .qkms-dev',
+      'qkms keys create --spec RSA_2048 --usage ENCRYPT_DECRYPT --alias alias/inbox --data-dir .qkms-dev',
       'qkms keys create --spec RSA_3072 --description "release signing" --config /etc/qkms/qkms.yaml',
     ],
   });

@@ -28,6 +28,31 @@ describe('QKMS_DEV_KEYS', () => {
     });
   });
 
+  it('reads a key usage after the spec, and leaves it out where none is written', () => {
+    const value =
+      'alias/inbox=RSA_2048:ENCRYPT_DECRYPT,alias/ecdh=ECC_NIST_P384:KEY_AGREEMENT,alias/sym=SYMMETRIC_DEFAULT,alias/signer=RSA_2048:SIGN_VERIFY';
+    const read = parseDevKeys(value);
+    expect(read.keys).toEqual([
+      { alias: 'alias/inbox', spec: 'RSA_2048', usage: 'ENCRYPT_DECRYPT' },
+      { alias: 'alias/ecdh', spec: 'ECC_NIST_P384', usage: 'KEY_AGREEMENT' },
+      { alias: 'alias/sym', spec: 'SYMMETRIC_DEFAULT' },
+      { alias: 'alias/signer', spec: 'RSA_2048', usage: 'SIGN_VERIFY' },
+    ]);
+    expect(formatDevKeys(read)).toBe(value);
+  });
+
+  it('names a usage the spec does not take', () => {
+    expect(
+      problemsOf(
+        'alias/k=ECC_SECG_P256K1:KEY_AGREEMENT,alias/h=HMAC_256:SIGN_VERIFY:X,alias/r=RSA_2048:ENCRYPT',
+      ),
+    ).toEqual([
+      'QKMS_DEV_KEYS entry "alias/k=ECC_SECG_P256K1:KEY_AGREEMENT": ECC_SECG_P256K1 keys take key usage SIGN_VERIFY, not KEY_AGREEMENT',
+      'QKMS_DEV_KEYS entry "alias/h=HMAC_256:SIGN_VERIFY:X": HMAC_256 keys take key usage GENERATE_VERIFY_MAC, not SIGN_VERIFY:X',
+      'QKMS_DEV_KEYS entry "alias/r=RSA_2048:ENCRYPT": RSA_2048 keys take key usage SIGN_VERIFY or ENCRYPT_DECRYPT, not ENCRYPT',
+    ]);
+  });
+
   it('is empty when unset or blank', () => {
     expect(parseDevKeys(undefined)).toEqual({ keys: [], aliases: [] });
     expect(parseDevKeys(' , ')).toEqual({ keys: [], aliases: [] });
@@ -41,7 +66,7 @@ describe('QKMS_DEV_KEYS', () => {
     ).toEqual([
       'QKMS_DEV_KEYS entry "alias/rsa=RSA_1024": RSA_1024 is neither a key spec (SYMMETRIC_DEFAULT, RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, ECC_NIST_EDWARDS25519, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, HMAC_224, HMAC_256, HMAC_384, HMAC_512) nor an alias (alias/…)',
       'QKMS_DEV_KEYS entry "app=ECC_NIST_P256": Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
-      'QKMS_DEV_KEYS entry "alias/x": write ALIAS=KEY_SPEC (a new key) or ALIAS=OTHER_ALIAS (another alias)',
+      'QKMS_DEV_KEYS entry "alias/x": write ALIAS=KEY_SPEC or ALIAS=KEY_SPEC:KEY_USAGE (a new key) or ALIAS=OTHER_ALIAS (another alias)',
       'QKMS_DEV_KEYS entry "alias/aws/s3=HMAC_256": Alias names beginning with alias/aws/ are reserved for AWS managed keys: alias/aws/s3.',
       'QKMS_DEV_KEYS entry "alias/ok=HMAC_512": alias/ok is named by an earlier entry too',
       'QKMS_DEV_KEYS entry "alias/self=alias/self": an alias cannot name itself',
@@ -51,8 +76,8 @@ describe('QKMS_DEV_KEYS', () => {
 
   it('refuses an entry with nothing on one side of "="', () => {
     expect(problemsOf('=RSA_2048,alias/a=')).toEqual([
-      'QKMS_DEV_KEYS entry "=RSA_2048": write ALIAS=KEY_SPEC (a new key) or ALIAS=OTHER_ALIAS (another alias)',
-      'QKMS_DEV_KEYS entry "alias/a=": write ALIAS=KEY_SPEC (a new key) or ALIAS=OTHER_ALIAS (another alias)',
+      'QKMS_DEV_KEYS entry "=RSA_2048": write ALIAS=KEY_SPEC or ALIAS=KEY_SPEC:KEY_USAGE (a new key) or ALIAS=OTHER_ALIAS (another alias)',
+      'QKMS_DEV_KEYS entry "alias/a=": write ALIAS=KEY_SPEC or ALIAS=KEY_SPEC:KEY_USAGE (a new key) or ALIAS=OTHER_ALIAS (another alias)',
     ]);
   });
 

@@ -143,6 +143,10 @@ describe('usage errors: exit 2, the flag named, the usage hint, nothing run', ()
       "error: option '--spec <spec>' argument 'RSA_1024' is invalid. Allowed choices are SYMMETRIC_DEFAULT, RSA_2048,",
     ],
     [
+      ['keys', 'create', '--spec', 'RSA_2048', '--usage', 'ENCRYPT'],
+      "error: option '--usage <usage>' argument 'ENCRYPT' is invalid. Allowed choices are SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT.",
+    ],
+    [
       ['keys', 'create', '--spec', 'RSA_2048', '--alias', 'reports'],
       "error: option '--alias <alias>' argument 'reports' is invalid. Alias must start with the prefix \"alias/\".",
     ],
@@ -250,6 +254,7 @@ describe('what the commands receive', () => {
       ['keys', 'describe', '--data-dir', 'd', 'alias/demo-rsa-2048'],
       ['keys', 'create', '--spec', 'ECC_NIST_P384', '--alias', 'alias/reports'],
       ['keys', 'create', '--spec=HMAC_256', '--description', 'mac | key'],
+      ['keys', 'create', '--spec', 'RSA_2048', '--usage', 'ENCRYPT_DECRYPT'],
       ['keys', 'alias', 'alias/wallet', '5f0c7a9e-3b7d-4c1e-9a55-2a1d8e4b6c10'],
       ['keys', 'import', '--id', '0A1B', '--key-id', '7F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9'],
       ['keys', 'import', '--label', 'made-by-pkcs11-tool', '--alias', 'alias/legacy'],
@@ -263,6 +268,7 @@ describe('what the commands receive', () => {
       [{ dataDir: 'd' }, { name: 'describe', key: 'alias/demo-rsa-2048' }],
       [{}, { name: 'create', spec: 'ECC_NIST_P384', alias: 'alias/reports' }],
       [{}, { name: 'create', spec: 'HMAC_256', description: 'mac | key' }],
+      [{}, { name: 'create', spec: 'RSA_2048', usage: 'ENCRYPT_DECRYPT' }],
       [{}, { name: 'alias', alias: 'alias/wallet', key: '5f0c7a9e-3b7d-4c1e-9a55-2a1d8e4b6c10' }],
       // Ids are compared in lower case everywhere.
       [{}, { name: 'import', id: '0a1b', keyId: '7f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' }],
