@@ -3,10 +3,12 @@
 import { cancelKeyDeletion } from './cancel-key-deletion';
 import { createAlias } from './create-alias';
 import { createKey } from './create-key';
+import { decrypt } from './decrypt';
 import { deleteAlias } from './delete-alias';
 import { describeKey } from './describe-key';
 import { disableKey } from './disable-key';
 import { enableKey } from './enable-key';
+import { encrypt } from './encrypt';
 import { generateMac } from './generate-mac';
 import { getKeyLastUsage } from './get-key-last-usage';
 import { verifyMac } from './verify-mac';
@@ -46,13 +48,13 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     generateMac,
     verifyMac,
     getKeyLastUsage,
+    encrypt,
+    decrypt,
   ].map((op) => [op.name, op]),
 );
 
 /** KMS operations that exist but that a signing gateway does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
-  'Encrypt',
-  'Decrypt',
   'ReEncrypt',
   'GenerateDataKey',
   'GenerateDataKeyPair',

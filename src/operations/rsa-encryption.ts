@@ -1,0 +1,102 @@
+// Encryption under RSA keys with KeyUsage ENCRYPT_DECRYPT: plain RSAES-OAEP ciphertexts, as KMS
+// returns them, so anyone with the public key can encrypt offline and QKMS decrypts. OAEP runs in
+// the token where the start-up probe proved it (CKM_RSA_PKCS_OAEP); where the token lacks OAEP
+// with the hash (SoftHSM 2.6.1 and SHA-256), the gateway pads (crypto/rsa-oaep.ts) around the
+// token's raw RSA (CKM_RSA_X_509). The private key never leaves the token either way.
+
+import { oaepPlaintextLimit, type RsaOaepEntry } from '../crypto/encryption-algorithms';
+import { KEY_SPEC_TABLE } from '../crypto/key-specs';
+import { oaepDecode, oaepEncode } from '../crypto/rsa-oaep';
+import { KmsError } from '../errors/kms-error';
+import type { KeyEntry } from '../keys/key-record';
+import type { OperationContext } from './operation';
+
+/**
+ * AWS answers IncorrectKeyException when an RSA ciphertext does not decrypt (it cannot tell a
+ * changed ciphertext from one made under another key or with the other hash); so does QKMS, and
+ * with one message whatever failed, so that no answer tells OAEP's checks apart (Manger's attack).
+ */
+const doesNotDecrypt = (): KmsError =>
+  new KmsError(
+    'IncorrectKeyException',
+    'The key ID in the request does not identify a KMS key that can perform this operation.',
+  );
+
+/** Whether the token runs OAEP itself (encryptionPlan has already refused an unproved one). */
+function tokenRunsOaep(entry: RsaOaepEntry, ctx: OperationContext): boolean {
+  const capability = ctx.capabilities.encryption(entry.name);
+  return capability.ok && capability.oaep === 'token';
+}
+
+async function modulusBytes(key: KeyEntry, ctx: OperationContext): Promise<number> {
+  return (await ctx.catalog.publicKey(key)).shape.sizeBytes;
+}
+
+const buffer = (bytes: Uint8Array): Buffer =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Raw RSA output is the integer's bytes: put back the leading zeros some tokens drop. */
+function leftPad(bytes: Buffer, length: number): Buffer {
+  if (bytes.length >= length) return bytes;
+  return Buffer.concat([Buffer.alloc(length - bytes.length), bytes]);
+}
+
+/**
+ * Refuses a plaintext longer than OAEP fits in this key. The limit comes from the key spec, not
+ * the token, so that a DryRun answers it without using the HSM.
+ */
+export function assertRsaPlaintextFits(
+  key: KeyEntry,
+  entry: RsaOaepEntry,
+  plaintext: Buffer,
+): void {
+  const generation = KEY_SPEC_TABLE[key.record.keySpec].generation;
+  if (generation.kind !== 'rsa') throw new RangeError(`${key.record.keySpec} is not an RSA spec`);
+  const limit = oaepPlaintextLimit(entry, generation.bits / 8);
+  if (plaintext.length > limit) {
+    throw new KmsError(
+      'ValidationException',
+      `Plaintext is too long for ${entry.name} with key spec ${key.record.keySpec}: ${plaintext.length} bytes, at most ${limit}.`,
+    );
+  }
+}
+
+/** RSAES-OAEP encryption (assertRsaPlaintextFits first); returns the k-byte ciphertext. */
+export async function rsaEncrypt(
+  key: KeyEntry,
+  entry: RsaOaepEntry,
+  plaintext: Buffer,
+  ctx: OperationContext,
+): Promise<Buffer> {
+  const k = await modulusBytes(key, ctx);
+  if (tokenRunsOaep(entry, ctx)) {
+    return leftPad(
+      buffer(await ctx.token.encrypt(key.record.locator, entry.tokenOaep, plaintext)),
+      k,
+    );
+  }
+  const encoded = oaepEncode(plaintext, k, entry.hash);
+  return leftPad(buffer(await ctx.token.encrypt(key.record.locator, entry.rawRsa, encoded)), k);
+}
+
+/** RSAES-OAEP decryption; IncorrectKeyException for any ciphertext that does not decrypt. */
+export async function rsaDecrypt(
+  key: KeyEntry,
+  entry: RsaOaepEntry,
+  ciphertext: Buffer,
+  ctx: OperationContext,
+): Promise<Buffer> {
+  const k = await modulusBytes(key, ctx);
+  // A ciphertext is exactly k bytes; anything else would reach the token as a length error.
+  if (ciphertext.length !== k) throw doesNotDecrypt();
+  if (tokenRunsOaep(entry, ctx)) {
+    const out = await ctx.token.decrypt(key.record.locator, entry.tokenOaep, ciphertext);
+    if (!out) throw doesNotDecrypt();
+    return buffer(out);
+  }
+  const raw = await ctx.token.decrypt(key.record.locator, entry.rawRsa, ciphertext);
+  if (!raw) throw doesNotDecrypt();
+  const message = oaepDecode(leftPad(buffer(raw), k), k, entry.hash);
+  if (!message) throw doesNotDecrypt();
+  return Buffer.from(message);
+}
