@@ -86,8 +86,8 @@ export function isRotationDue(record: KeyMetadataRecord, now: number): boolean {
 
 /**
  * The key's record with `material` appended as its newest, after the checks of its kind. An
- * automatic rotation also moves the schedule on by one period; if the key was due for longer
- * than that (a disabled key enabled again, a gateway that was down), the next period starts now.
+ * automatic rotation also starts the next period: from now, as AWS does (a key enabled again
+ * after its date passed is rotated at once, and every period from then on).
  */
 export function withNewMaterial(
   record: KeyMetadataRecord,
@@ -105,11 +105,9 @@ export function withNewMaterial(
   const materials = [...(record.materials ?? []), material];
   const rotation = record.rotation;
   if (material.origin !== 'AUTOMATIC' || !rotation) return { ...record, materials };
-  const period = rotation.periodDays * DAY_SECONDS;
-  const next = rotation.nextRotationDate + period;
   return {
     ...record,
     materials,
-    rotation: { ...rotation, nextRotationDate: next > now ? next : now + period },
+    rotation: { ...rotation, nextRotationDate: now + rotation.periodDays * DAY_SECONDS },
   };
 }
