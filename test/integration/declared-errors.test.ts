@@ -42,6 +42,23 @@ async function newKey(hmac: boolean): Promise<string> {
 
 const freshAlias = () => `alias/declared-${randomUUID()}`;
 
+/** Operations on SYMMETRIC_DEFAULT keys' rotation: their cases need such a key. */
+const ROTATION_OPS = new Set([
+  'EnableKeyRotation',
+  'DisableKeyRotation',
+  'RotateKeyOnDemand',
+  'ListKeyRotations',
+  'GetKeyRotationStatus',
+]);
+
+async function newSymmetricKey(): Promise<string> {
+  return ((await ok('CreateKey', {})).KeyMetadata as { KeyId: string }).KeyId;
+}
+
+/** A new key of the kind `op` works on. */
+const keyFor = (op: string): Promise<string> =>
+  ROTATION_OPS.has(op) ? newSymmetricKey() : newKey(MAC_OPS.has(op));
+
 /** A request of `op` that succeeds on a usable key of the right kind. */
 async function valid(op: string, keyId: string): Promise<Input> {
   switch (op) {
@@ -74,7 +91,7 @@ async function valid(op: string, keyId: string): Promise<Input> {
 const withKey =
   (prepare: (keyId: string) => Promise<unknown>): Provoke =>
   async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await keyFor(op);
     await prepare(keyId);
     return valid(op, keyId);
   };
@@ -89,7 +106,7 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   },
   DisabledException: withKey((keyId) => ok('DisableKey', { KeyId: keyId })),
   KMSInvalidStateException: async (op) => {
-    const keyId = await newKey(MAC_OPS.has(op));
+    const keyId = await keyFor(op);
     if (op !== 'CancelKeyDeletion') await ok('ScheduleKeyDeletion', { KeyId: keyId });
     return valid(op, keyId);
   },
@@ -104,6 +121,7 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   UnsupportedOperationException: async (op) => {
     if (op === 'CreateKey') return { Description: 'a symmetric key' };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
+    if (ROTATION_OPS.has(op)) return { KeyId: await newKey(false) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {
       ...(await valid(op, demoAlias('ECC_NIST_EDWARDS25519'))),
@@ -117,6 +135,7 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   KMSInvalidMacException: withKey(async () => undefined),
   InvalidMarkerException: async (op) => ({
     ...(op === 'ListResourceTags' ? { KeyId: await newKey(false) } : {}),
+    ...(op === 'ListKeyRotations' ? { KeyId: await newSymmetricKey() } : {}),
     Marker: 'qkms2.WyJMaXN0S2V5cyIsIiIsIjAiXQ.AAAAAAAAAAAAAAAAAAAAAA',
   }),
   AlreadyExistsException: async () => {
@@ -124,6 +143,11 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     const TargetKeyId = await newKey(false);
     await ok('CreateAlias', { AliasName, TargetKeyId });
     return { AliasName, TargetKeyId };
+  },
+  LimitExceededException: async () => {
+    const KeyId = await newSymmetricKey();
+    for (let i = 0; i < 25; i++) await ok('RotateKeyOnDemand', { KeyId });
+    return { KeyId };
   },
   TagException: async (op) => ({
     ...(op === 'CreateKey' ? { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } : {}),
@@ -205,7 +229,7 @@ describe('on a read-only gateway (pkcs11.readOnly)', () => {
   afterAll(() => t?.close());
 
   it.each([...READ_ONLY])('%s answers UnsupportedOperationException', async (op) => {
-    const key = demoAlias('ECC_NIST_P256');
+    const key = demoAlias(ROTATION_OPS.has(op) ? 'SYMMETRIC_DEFAULT' : 'ECC_NIST_P256');
     const input =
       op === 'CreateAlias'
         ? { AliasName: freshAlias(), TargetKeyId: (await described(key)).KeyId }
