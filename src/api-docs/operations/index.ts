@@ -21,6 +21,13 @@ import {
 import { listAliasesDoc } from './list-aliases';
 import { listKeysDoc } from './list-keys';
 import { generateMacDoc, verifyMacDoc } from './mac';
+import {
+  disableKeyRotationDoc,
+  enableKeyRotationDoc,
+  getKeyRotationStatusDoc,
+  listKeyRotationsDoc,
+  rotateKeyOnDemandDoc,
+} from './rotation';
 import { signDoc } from './sign';
 import { verifyDoc } from './verify';
 
@@ -46,4 +53,9 @@ export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
   ['GenerateMac', generateMacDoc],
   ['VerifyMac', verifyMacDoc],
   ['GetKeyLastUsage', getKeyLastUsageDoc],
+  ['EnableKeyRotation', enableKeyRotationDoc],
+  ['DisableKeyRotation', disableKeyRotationDoc],
+  ['GetKeyRotationStatus', getKeyRotationStatusDoc],
+  ['RotateKeyOnDemand', rotateKeyOnDemandDoc],
+  ['ListKeyRotations', listKeyRotationsDoc],
 ]);
