@@ -52,6 +52,12 @@ export const KEYS = {
     spec: 'ECC_NIST_P256',
     description: 'Signs payment instructions',
   },
+  /** A SYMMETRIC_DEFAULT key of the reader's own, which the rotation examples rotate. */
+  ownSymmetric: {
+    keyId: '6a0d3b58-9e21-4f7c-b3a4-1e8c5d2f7a90',
+    spec: 'SYMMETRIC_DEFAULT',
+    description: 'Encrypts customer records',
+  },
   /** A second key of the reader's own (the new target of UpdateAlias). */
   next: {
     keyId: '9b2e7d31-4a6c-4f8e-b1d5-3c0a7e9f2b46',

@@ -13,6 +13,7 @@ import type { KeyInfo, KeyLocator, KeyPairUsage, TokenApi } from '../pkcs11/toke
 import type { KeyCatalog } from './key-catalog';
 import type { KeyEntry, KeyMetadataRecord, Tag } from './key-record';
 import { keyIdBytesHex } from './key-reference';
+import { isRotationDue, RotationNotDue, withNewMaterial, type RotationType } from './rotation';
 import type { ChangeDetail, MetadataChange } from './store/change-plan';
 import type { Journal, MetadataStore, RolledBack } from './store/metadata-store';
 
@@ -50,7 +51,19 @@ const PAIR_USAGE: Readonly<Record<KeyUsage, KeyPairUsage>> = {
 /** A key record edit; it may throw a KmsError to refuse the change. */
 export type RecordEdit = (record: KeyMetadataRecord) => KeyMetadataRecord;
 
+/** The audit operation of each kind of rotation (the sweeper's is QKMS's own name). */
+const ROTATION_OPERATION: Readonly<Record<RotationType, string>> = {
+  ON_DEMAND: 'RotateKeyOnDemand',
+  AUTOMATIC: 'RotateKey',
+};
+
+/** A key the rotation sweeper could not rotate is tried again after this long, doubling to an hour. */
+const ROTATE_RETRY_MS = { first: 60_000, max: 3_600_000 };
+
 export class KeyStore {
+  /** Keys the rotation sweeper failed to rotate: when to try again, and the delay after that. */
+  private readonly rotateRetry = new Map<string, { at: number; delayMs: number }>();
+
   constructor(
     private readonly token: TokenApi,
     private readonly metadata: MetadataStore,
@@ -170,6 +183,88 @@ export class KeyStore {
     }
     // Recorded: from here on nothing may undo it, even if this process's copy lags.
     return this.catalog.byKeyId(keyId) ?? this.catalog.entryFor(record, spec.aliases ?? []);
+  }
+
+  /**
+   * Gives a SYMMETRIC_DEFAULT key new material, as createKey makes a key: the audit intent, the
+   * store's creation intent (naming the new material's id), the AES object in the token (CKA_ID
+   * the material id's 16 bytes, CKA_LABEL the id), then the record change that appends it,
+   * checked against the key's newest record (rotation.ts withNewMaterial). A crash before the
+   * commit leaves an intent whose material no record lists: reconcile() destroys the object.
+   * Rotations of one key by several processes each add their material, or are refused whole.
+   */
+  async rotate(keyId: string, type: RotationType, caller: Caller): Promise<KeyEntry> {
+    this.assertWritable('rotate keys');
+    const operation = ROTATION_OPERATION[type];
+    const arn = this.catalog.keyArn(keyId);
+    const materialId = randomUUID();
+    this.journal(caller)({ operation, keyId });
+    const intent = await this.metadata.beginCreation(materialId);
+    try {
+      const { bytes } = KEY_SPEC_TABLE.SYMMETRIC_DEFAULT.generation as { bytes: number };
+      await this.token.generateSecretKey(bytes, keyIdBytesHex(materialId), materialId, true, 'aes');
+      await this.metadata.commitCreation(intent, {
+        kind: 'addMaterial',
+        operation,
+        keyId,
+        materialId,
+        edit: (record) => {
+          const now = this.now();
+          return withNewMaterial(record, { materialId, created: now, origin: type }, now, arn);
+        },
+      });
+    } catch (err) {
+      // As for createKey: unknown outcomes are left to reconcile(), the rest is undone now.
+      if (!(err instanceof OutcomeUnknown)) await this.rollBack(intent, err);
+      throw err;
+    }
+    return this.entry(keyId, undefined);
+  }
+
+  /**
+   * The automatic rotation sweeper: rotates every enabled key whose next rotation date has
+   * passed, on one process of the store at a time (metadata.takeTurn); the others skip their
+   * round. Each rotation is checked again when it commits, so a key is never rotated twice for
+   * one date. Returns the ids of the keys rotated.
+   */
+  async rotateDue(): Promise<string[]> {
+    if (this.readOnly) return [];
+    const due = (): string[] => {
+      const now = this.now();
+      const out: string[] = [];
+      for (const record of this.metadata.state().keys.values()) {
+        const retry = this.rotateRetry.get(record.keyId);
+        if (isRotationDue(record, now) && (!retry || retry.at <= Date.now()))
+          out.push(record.keyId);
+      }
+      return out;
+    };
+    if (due().length === 0) return [];
+    const rotated = await this.metadata.takeTurn('rotation', async () => {
+      // The turn may follow another process's: start from what it recorded.
+      await this.metadata.refresh();
+      const done: string[] = [];
+      for (const keyId of due()) {
+        const caller = SYSTEM_CALLER();
+        try {
+          await this.rotate(keyId, 'AUTOMATIC', caller);
+          this.rotateRetry.delete(keyId);
+          this.systemLine(caller, ROTATION_OPERATION.AUTOMATIC, keyId);
+          done.push(keyId);
+        } catch (err) {
+          if (err instanceof RotationNotDue) continue;
+          // One key that cannot rotate (HSM full, audit trail full) must not hold up the others.
+          const delayMs = Math.min(
+            (this.rotateRetry.get(keyId)?.delayMs ?? ROTATE_RETRY_MS.first / 2) * 2,
+            ROTATE_RETRY_MS.max,
+          );
+          this.rotateRetry.set(keyId, { at: Date.now() + delayMs, delayMs });
+          this.systemLine(caller, ROTATION_OPERATION.AUTOMATIC, keyId, toKmsError(err).name);
+        }
+      }
+      return done;
+    });
+    return rotated ?? [];
   }
 
   /**
@@ -301,7 +396,10 @@ export class KeyStore {
     }
   }
 
-  /** Rolls back key creations interrupted by a crash, and closes half-announced changes. */
+  /**
+   * Rolls back key creations (and rotations: their intent names the material) interrupted by a
+   * crash, and closes half-announced changes.
+   */
   async reconcile(): Promise<RolledBack[]> {
     if (this.readOnly) return [];
     const rolledBack = await this.metadata.reconcile(this.destroyKeyObjects);

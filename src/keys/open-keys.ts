@@ -1,6 +1,7 @@
 // Opens the key side of a process: the metadata store (reading it once), the catalog over it
-// and the store of changes; repairs what a crash left and runs the deletion sweeper; and, for a
-// serving gateway, keeps checking for other processes' changes in the background.
+// and the store of changes; repairs what a crash left and runs the deletion and automatic
+// rotation sweepers; and, for a serving gateway, keeps checking for other processes' changes in
+// the background.
 
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,10 @@ export async function openKeys(parts: {
   return { catalog, store, metadata, config: loaded.config, stopPolling: () => poller?.stop() };
 }
 
-/** Repairs what crashes left and runs the deletion sweeper; failures are retried next round. */
+/**
+ * Repairs what crashes left and runs the deletion and rotation sweepers, every round of every
+ * process (the stores serialise them: see KeyStore.sweep and rotateDue); failures are retried.
+ */
 async function maintain(store: KeyStore, log: Logger): Promise<void> {
   try {
     for (const { keyId, owner } of await store.reconcile())
@@ -110,6 +114,8 @@ async function maintain(store: KeyStore, log: Logger): Promise<void> {
       );
     for (const keyId of await store.sweep())
       log.info({ keyId }, 'key deleted: its deletion window has passed');
+    for (const keyId of await store.rotateDue())
+      log.info({ keyId }, 'key material rotated: its automatic rotation date has passed');
   } catch (err) {
     log.warn({ err: String(err) }, 'key metadata maintenance failed');
   }

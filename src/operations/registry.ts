@@ -28,6 +28,11 @@ import { listAliases } from './list-aliases';
 import { listKeys } from './list-keys';
 import { reEncrypt } from './re-encrypt';
 import type { Operation } from './operation';
+import { disableKeyRotation } from './disable-key-rotation';
+import { enableKeyRotation } from './enable-key-rotation';
+import { getKeyRotationStatus } from './get-key-rotation-status';
+import { listKeyRotations } from './list-key-rotations';
+import { rotateKeyOnDemand } from './rotate-key-on-demand';
 import { sign } from './sign';
 import { verify } from './verify';
 
@@ -54,6 +59,11 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     generateMac,
     verifyMac,
     getKeyLastUsage,
+    enableKeyRotation,
+    disableKeyRotation,
+    getKeyRotationStatus,
+    rotateKeyOnDemand,
+    listKeyRotations,
     encrypt,
     decrypt,
     reEncrypt,
@@ -79,11 +89,6 @@ export const NOT_SERVED: ReadonlySet<string> = new Set([
   'GetKeyPolicy',
   'PutKeyPolicy',
   'ListKeyPolicies',
-  'GetKeyRotationStatus',
-  'EnableKeyRotation',
-  'DisableKeyRotation',
-  'RotateKeyOnDemand',
-  'ListKeyRotations',
   'ReplicateKey',
   'UpdatePrimaryRegion',
   'CreateCustomKeyStore',

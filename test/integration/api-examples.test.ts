@@ -63,11 +63,11 @@ async function onThisToken(example: ExampleSpec): Promise<ExampleSpec> {
   for (const key of Object.values(KEYS) as ExampleKey[]) {
     if (key.alias && text.includes(`"${key.alias}"`)) await asMadeByQkmsDev(key.alias);
   }
-  for (const key of [KEYS.own, KEYS.next] as ExampleKey[]) {
+  for (const key of [KEYS.own, KEYS.next, KEYS.ownSymmetric] as ExampleKey[]) {
     if (!text.includes(key.keyId)) continue;
     const created = await ok('CreateKey', {
       KeySpec: key.spec,
-      KeyUsage: 'SIGN_VERIFY',
+      KeyUsage: key.spec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : 'SIGN_VERIFY',
       Description: key.description,
     });
     text = text.replaceAll(key.keyId, (created.KeyMetadata as { KeyId: string }).KeyId);

@@ -58,6 +58,19 @@ async function newKey(hmac: boolean | string): Promise<string> {
 
 const freshAlias = () => `alias/declared-${randomUUID()}`;
 
+/** Operations on SYMMETRIC_DEFAULT keys' rotation: their cases need such a key. */
+const ROTATION_OPS = new Set([
+  'EnableKeyRotation',
+  'DisableKeyRotation',
+  'RotateKeyOnDemand',
+  'ListKeyRotations',
+  'GetKeyRotationStatus',
+]);
+
+async function newSymmetricKey(): Promise<string> {
+  return ((await ok('CreateKey', {})).KeyMetadata as { KeyId: string }).KeyId;
+}
+
 const ENCRYPTION_OPS = new Set([
   'Encrypt',
   'Decrypt',
@@ -70,6 +83,7 @@ const blobs = new Map<string, string>();
 
 /** A key of the kind `op` uses: symmetric (with a blob made under it) for the encryption ones. */
 async function newKeyFor(op: string): Promise<string> {
+  if (ROTATION_OPS.has(op)) return newSymmetricKey();
   if (!ENCRYPTION_OPS.has(op)) return newKey(op);
   const created = await ok('CreateKey', {});
   const keyId = (created.KeyMetadata as { KeyId: string }).KeyId;
@@ -197,6 +211,7 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     )
       return { ...(await valid(op, await newKeyFor(op))), Recipient: RECIPIENT };
     if (op === 'GetPublicKey') return { KeyId: await newKey(true) };
+    if (ROTATION_OPS.has(op)) return { KeyId: await newKey(false) };
     // SoftHSM ignores Ed25519ph's prehash flag, so the start-up check leaves it out.
     return {
       ...(await valid(op, demoAlias('ECC_NIST_EDWARDS25519'))),
@@ -210,6 +225,7 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
   KMSInvalidMacException: withKey(async () => undefined),
   InvalidMarkerException: async (op) => ({
     ...(op === 'ListResourceTags' ? { KeyId: await newKey(false) } : {}),
+    ...(op === 'ListKeyRotations' ? { KeyId: await newSymmetricKey() } : {}),
     Marker: 'qkms2.WyJMaXN0S2V5cyIsIiIsIjAiXQ.AAAAAAAAAAAAAAAAAAAAAA',
   }),
   AlreadyExistsException: async () => {
@@ -217,6 +233,11 @@ const PROVOKE: Readonly<Partial<Record<KmsErrorName, Provoke>>> = {
     const TargetKeyId = await newKey(false);
     await ok('CreateAlias', { AliasName, TargetKeyId });
     return { AliasName, TargetKeyId };
+  },
+  LimitExceededException: async () => {
+    const KeyId = await newSymmetricKey();
+    for (let i = 0; i < 25; i++) await ok('RotateKeyOnDemand', { KeyId });
+    return { KeyId };
   },
   TagException: async (op) => ({
     ...(op === 'CreateKey' ? { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } : {}),
@@ -304,7 +325,7 @@ describe('on a read-only gateway (pkcs11.readOnly)', () => {
   afterAll(() => t?.close());
 
   it.each([...READ_ONLY])('%s answers UnsupportedOperationException', async (op) => {
-    const key = demoAlias('ECC_NIST_P256');
+    const key = demoAlias(ROTATION_OPS.has(op) ? 'SYMMETRIC_DEFAULT' : 'ECC_NIST_P256');
     const input =
       op === 'CreateAlias'
         ? { AliasName: freshAlias(), TargetKeyId: (await described(key)).KeyId }

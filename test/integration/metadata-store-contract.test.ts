@@ -234,6 +234,74 @@ describe.each(STORES)('the %s store', (_name, factory) => {
     expect(b.state().keys.has(doomed)).toBe(false);
   });
 
+  it('commits a rotation’s material into its key, and reconcile tells recorded materials from lost ones', async () => {
+    const keyId = randomUUID();
+    await a.apply({
+      kind: 'createKey',
+      record: keyRecord(keyId, {
+        keySpec: 'SYMMETRIC_DEFAULT',
+        keyUsage: 'ENCRYPT_DECRYPT',
+        materials: [{ materialId: keyId, created: 1, origin: 'CREATE' }],
+      }),
+      aliases: [],
+    });
+    const addMaterial = (materialId: string): MetadataChange => ({
+      kind: 'addMaterial',
+      operation: 'RotateKeyOnDemand',
+      keyId,
+      materialId,
+      edit: (r) => ({
+        ...r,
+        materials: [...(r.materials ?? []), { materialId, created: 2, origin: 'ON_DEMAND' }],
+      }),
+    });
+    const committed = randomUUID();
+    await a.commitCreation(await a.beginCreation(committed), addMaterial(committed));
+    await b.refresh();
+    expect(
+      b
+        .state()
+        .keys.get(keyId)
+        ?.materials?.map((m) => m.materialId),
+    ).toEqual([keyId, committed]);
+    // Two processes die mid-rotation: one after its record change (only the intent is left,
+    // as if the process died before removing it), one before (its material is lost).
+    const lost = randomUUID();
+    const third = make();
+    await third.open();
+    await third.beginCreation(lost);
+    const recorded = randomUUID();
+    await third.beginCreation(recorded);
+    await third.apply(addMaterial(recorded));
+    await third.close();
+    const restarted = make();
+    await restarted.open();
+    const destroyed: string[] = [];
+    const rolledBack = await restarted
+      .reconcile(async (locator) => void destroyed.push(locator.idHex ?? ''))
+      .finally(() => restarted.close());
+    expect(rolledBack.map((r) => r.keyId)).toContain(lost);
+    expect(rolledBack.map((r) => r.keyId)).not.toContain(recorded);
+    expect(destroyed).toContain(lost.replace(/-/g, ''));
+    expect(destroyed).not.toContain(recorded.replace(/-/g, ''));
+    expect(await b.creationsInProgress()).not.toContain(recorded);
+    // Deleting the key destroys every material's objects, the key's own last.
+    await a.apply({
+      kind: 'updateKey',
+      operation: 'ScheduleKeyDeletion',
+      keyId,
+      edit: (r) => ({ ...r, state: 'PendingDeletion', deletionDate: 500 }),
+    });
+    await b.refresh();
+    const objects: string[] = [];
+    await b.sweep(
+      1000,
+      async (locator) => void objects.push(locator.idHex ?? ''),
+      () => undefined,
+    );
+    expect(objects).toEqual([recorded, committed, keyId].map((id) => id.replace(/-/g, '')));
+  });
+
   it('sweeps a key past its deletion date: journal, objects, then record and aliases', async () => {
     const keyId = randomUUID();
     const name = unique('swept');

@@ -57,9 +57,11 @@ export async function startTestGateway(
     ...(options.policy ? { policy: options.policy } : {}),
   };
   const keysYaml = Object.keys(document).length > 0 ? JSON.stringify(document) : undefined;
-  const { config, pin, credentials } = loadConfig(keysYaml, env);
+  const { config, pin, credentials, postgresPassword } = loadConfig(keysYaml, env);
   const gateway = await startGateway(config, pin, createLogger('silent'), {
     credentials,
+    // Gateways given a test database's settings (options.env) are replicas of one store.
+    postgresPassword,
     ...(options.now ? { now: options.now } : {}),
     ...(options.corruptSignatures ? { corruptSignaturesForTests: true } : {}),
     ...(options.unauthenticatedNetwork ? { unauthenticatedNetwork: true } : {}),

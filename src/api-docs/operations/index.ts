@@ -26,6 +26,13 @@ import {
 import { listAliasesDoc } from './list-aliases';
 import { listKeysDoc } from './list-keys';
 import { generateMacDoc, verifyMacDoc } from './mac';
+import {
+  disableKeyRotationDoc,
+  enableKeyRotationDoc,
+  getKeyRotationStatusDoc,
+  listKeyRotationsDoc,
+  rotateKeyOnDemandDoc,
+} from './rotation';
 import { signDoc } from './sign';
 import { verifyDoc } from './verify';
 
@@ -60,4 +67,9 @@ export const OPERATION_DOCS: ReadonlyMap<string, OperationDoc> = new Map([
   ['GenerateDataKeyPairWithoutPlaintext', generateDataKeyPairWithoutPlaintextDoc],
   ['DeriveSharedSecret', deriveSharedSecretDoc],
   ['GenerateRandom', generateRandomDoc],
+  ['EnableKeyRotation', enableKeyRotationDoc],
+  ['DisableKeyRotation', disableKeyRotationDoc],
+  ['GetKeyRotationStatus', getKeyRotationStatusDoc],
+  ['RotateKeyOnDemand', rotateKeyOnDemandDoc],
+  ['ListKeyRotations', listKeyRotationsDoc],
 ]);

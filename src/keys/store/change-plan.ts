@@ -22,6 +22,17 @@ export type MetadataChange =
       readonly keyId: string;
       readonly edit: (record: KeyMetadataRecord) => KeyMetadataRecord;
     }
+  /**
+   * Records a key material just generated in the token (a rotation): `edit` appends it to the
+   * key's newest record, or throws a KmsError to refuse (then the material is destroyed).
+   */
+  | {
+      readonly kind: 'addMaterial';
+      readonly operation: string;
+      readonly keyId: string;
+      readonly materialId: string;
+      readonly edit: (record: KeyMetadataRecord) => KeyMetadataRecord;
+    }
   | { readonly kind: 'createAlias'; readonly alias: AliasRecord }
   | {
       readonly kind: 'updateAlias';
@@ -90,6 +101,16 @@ function aliasTarget(view: MetadataView, scope: ArnScope, keyId: string): KeyMet
 const sameRecord = (a: KeyMetadataRecord, b: KeyMetadataRecord): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * The id of the key or key material whose objects `change` records, for a change that commits a
+ * creation (metadata-store.ts beginCreation); null for any other change.
+ */
+export function createdObjectId(change: MetadataChange): string | null {
+  if (change.kind === 'createKey') return change.record.keyId;
+  if (change.kind === 'addMaterial') return change.materialId;
+  return null;
+}
+
 /** Checks `change` against `view` (the newest state) and says what to write. */
 export function planChange(
   change: MetadataChange,
@@ -119,6 +140,18 @@ export function planChange(
       // An unchanged config-only key stays config-only: nothing to store.
       if (sameRecord(current, next)) return { writes: [], detail };
       return { writes: [{ kind: 'putKey', record: next }], detail };
+    }
+    case 'addMaterial': {
+      const current = view.key(change.keyId);
+      if (!current) throw keyNotFound(scope, change.keyId);
+      const next = change.edit(current);
+      // The one rule the store relies on: the material this change commits is in the record.
+      if (next.materials?.[next.materials.length - 1]?.materialId !== change.materialId)
+        throw new Error('an addMaterial edit must append its material');
+      return {
+        writes: [{ kind: 'putKey', record: next }],
+        detail: { operation: change.operation, keyId: change.keyId },
+      };
     }
     case 'createAlias': {
       const { alias } = change;

@@ -8,7 +8,9 @@
 // - A change that cannot be journalled (the audit trail is full) is not made: the journal is
 //   called after the change is planned and before anything is written.
 // - Key creation is bracketed by an intent that outlives a crash: reconcile() removes the key
-//   objects of a creation whose process died before the key was recorded.
+//   objects of a creation whose process died before the key was recorded. A rotation's new key
+//   material is made the same way (its intent names the material id; committed once some key's
+//   record lists it).
 // - state() is this process's view; refresh() and the store's own notices bring it up to date,
 //   and listeners hear which keys and aliases changed.
 
@@ -25,8 +27,9 @@ export interface ChangedNames {
   readonly aliases: readonly string[];
 }
 
-/** A key generation in progress, as the store recorded it. */
+/** A key (or key material) generation in progress, as the store recorded it. */
 export interface CreationIntent {
+  /** The key id, or for a rotation the new material's id: its objects carry this id. */
   readonly keyId: string;
 }
 
@@ -53,9 +56,12 @@ export interface MetadataStore {
   /** Checks for changes made by other processes; cheap (O(1) token calls) when there are none. */
   refresh(): Promise<void>;
   apply(change: MetadataChange, journal?: Journal): Promise<ChangeDetail>;
-  /** Records that `keyId` is about to be generated (before any key object exists). */
+  /** Records that `keyId` (a key or a key material) is about to be generated. */
   beginCreation(keyId: string): Promise<CreationIntent>;
-  /** Records the generated key: `change` must be a createKey for the intent's key. */
+  /**
+   * Records the generated objects: `change` must be the createKey of the intent's key or the
+   * addMaterial of its material (change-plan.ts createdObjectId).
+   */
   commitCreation(intent: CreationIntent, change: MetadataChange): Promise<ChangeDetail>;
   /**
    * Forgets an intent whose key objects are gone (generation failed, or cleaned up), with any
@@ -70,8 +76,9 @@ export interface MetadataStore {
   reconcile(destroyKeyObjects: (locator: KeyLocator) => Promise<void>): Promise<RolledBack[]>;
   /**
    * Deletes keys whose deletion date is at or before `now`: under the store's serialisation,
-   * each key's record is checked afresh, journalled, its objects destroyed with
-   * `destroyKeyObjects`, and only then its record and aliases removed. Returns the key ids.
+   * each key's record is checked afresh, journalled, its objects (every material's:
+   * key-materials.ts keyObjects) destroyed with `destroyKeyObjects`, and only then its record
+   * and aliases removed. Returns the key ids.
    */
   sweep(
     now: number,
@@ -80,6 +87,12 @@ export interface MetadataStore {
     /** A key that could not be deleted (retried later, with backoff); the others go on. */
     failed?: (keyId: string, err: unknown) => void,
   ): Promise<string[]>;
+  /**
+   * Runs `work` unless another process (on any host that shares the store) is running work of
+   * the same `purpose`; then answers null at once. For background sweeps that must run on one
+   * process at a time (automatic key rotation); the turn ends with `work` or with the process.
+   */
+  takeTurn<T>(purpose: 'rotation', work: () => Promise<T>): Promise<T | null>;
   /** Key ids with a creation in progress anywhere (so orphan listings can leave them alone). */
   creationsInProgress(): Promise<Set<string>>;
   health(): StoreHealth;

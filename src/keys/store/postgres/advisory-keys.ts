@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 
-export type LockPurpose = 'migrate' | 'write' | 'sweep' | 'owner';
+export type LockPurpose = 'migrate' | 'write' | 'sweep' | 'owner' | 'rotation';
 
 /** A signed 64-bit key (as a decimal string: node-postgres passes bigints as text). */
 export function advisoryKey(purpose: LockPurpose, ...parts: string[]): string {

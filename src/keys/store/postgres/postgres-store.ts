@@ -10,8 +10,10 @@ import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { KmsError } from '../../../errors/kms-error';
 import type { KeyLocator } from '../../../pkcs11/token-api';
+import { destroyKeyObjects as destroyAllObjects } from '../../key-materials';
 import { keyIdBytesHex } from '../../key-reference';
 import {
+  createdObjectId,
   planChange,
   type ChangeDetail,
   type MetadataChange,
@@ -28,7 +30,7 @@ import type {
 import { MetadataView, type MetadataState } from '../metadata-view';
 import { advisoryKey } from './advisory-keys';
 import { PgCore, type PostgresStoreOptions } from './pg-core';
-import { aliasNamesOf, readRows } from './rows';
+import { aliasNamesOf, isRecordedRow, readRows } from './rows';
 
 export type { PostgresStoreOptions } from './pg-core';
 
@@ -38,6 +40,7 @@ function involved(change: MetadataChange): { keys: string[]; aliases: string[] }
     case 'createKey':
       return { keys: [change.record.keyId], aliases: change.aliases.map((a) => a.name) };
     case 'updateKey':
+    case 'addMaterial':
     case 'deleteKey':
       return { keys: [change.keyId], aliases: [] };
     case 'createAlias':
@@ -150,8 +153,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   commitCreation(intent: CreationIntent, change: MetadataChange): Promise<ChangeDetail> {
-    if (change.kind !== 'createKey' || change.record.keyId !== intent.keyId)
-      throw new Error('commitCreation needs the createKey change of its intent');
+    if (createdObjectId(change) !== intent.keyId)
+      throw new Error('commitCreation needs the change that records its intent');
     return this.core
       .transaction(async (client) => {
         // Another replica may have judged this creation dead and claimed it to roll it back.
@@ -239,11 +242,9 @@ export class PostgresMetadataStore implements MetadataStore {
              WHERE scope = $1 AND key_id = $2 AND owner_lock = $3`,
             [this.core.scopeId, keyId, lock, this.core.ownerLock],
           );
-          const stored = await readRows(client, this.schema, this.core.scopeId, {
-            keys: [keyId],
-            aliases: [],
-          });
-          const result = (rowCount ?? 0) > 0 ? { recorded: stored.keys.has(keyId) } : null;
+          // A key's id, or a rotation's material id that some key's row lists.
+          const recorded = await isRecordedRow(client, this.schema, this.core.scopeId, keyId);
+          const result = (rowCount ?? 0) > 0 ? { recorded } : null;
           return { writes: [], result };
         });
         if (!claimed) continue;
@@ -296,7 +297,7 @@ export class PostgresMetadataStore implements MetadataStore {
             return { writes: [], result: false };
           const plan = planChange({ kind: 'deleteKey', keyId }, fresh, this.options.scope);
           journal(plan.detail);
-          await destroyKeyObjects(record.locator);
+          await destroyAllObjects(record, destroyKeyObjects);
           return { writes: plan.writes, result: true };
         });
         if (done) deleted.push(keyId);
@@ -305,6 +306,23 @@ export class PostgresMetadataStore implements MetadataStore {
       }
     }
     return deleted;
+  }
+
+  /** One replica at a time: a session advisory lock, released with the work or the session. */
+  takeTurn<T>(purpose: 'rotation', work: () => Promise<T>): Promise<T | null> {
+    return this.core.withClient(async (client) => {
+      const key = advisoryKey(purpose, this.options.settings.schema, this.core.scopeId);
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [key],
+      );
+      if (!rows[0]?.ok) return null;
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+      }
+    });
   }
 
   async creationsInProgress(): Promise<Set<string>> {

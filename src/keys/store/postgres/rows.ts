@@ -58,6 +58,21 @@ export async function readRows(
   return { keys, aliases };
 }
 
+/** Whether a key row has id `id`, or lists `id` among its materials (a committed rotation). */
+export async function isRecordedRow(
+  client: PoolClient,
+  schema: string,
+  scope: string,
+  id: string,
+): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM ${schema}.keys
+     WHERE scope = $1 AND (key_id = $2::uuid OR record->'materials' @> $3::jsonb) LIMIT 1`,
+    [scope, id, JSON.stringify([{ materialId: id }])],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** Names of every alias row (tombstones too) that names `keyId`. */
 export async function aliasNamesOf(
   client: PoolClient,

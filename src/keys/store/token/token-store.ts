@@ -8,8 +8,11 @@
 
 import { KmsError } from '../../../errors/kms-error';
 import type { KeyLocator } from '../../../pkcs11/token-api';
+import type { KeyMetadataRecord } from '../../key-record';
+import { destroyKeyObjects as destroyAllObjects, isRecorded } from '../../key-materials';
 import { keyIdBytesHex } from '../../key-reference';
 import {
+  createdObjectId,
   planChange,
   type ChangeDetail,
   type MetadataChange,
@@ -37,6 +40,7 @@ import {
   secretLabel,
 } from './records';
 import { StoreCore, type TokenStoreOptions } from './store-core';
+import { withTurn } from './turn-lock';
 
 export type { TokenStoreOptions } from './store-core';
 
@@ -111,8 +115,8 @@ export class TokenMetadataStore implements MetadataStore {
 
   commitCreation(intent: CreationIntent, change: MetadataChange): Promise<ChangeDetail> {
     const handle = this.intents.get(intent.keyId);
-    if (!handle || change.kind !== 'createKey' || change.record.keyId !== intent.keyId)
-      throw new Error('commitCreation needs the createKey change of an intent begun here');
+    if (!handle || createdObjectId(change) !== intent.keyId)
+      throw new Error('commitCreation needs the change that records an intent begun here');
     return this.core.locked(async () => {
       // Another process may have judged this creation dead and rolled it back: then the key
       // objects are gone and the key must not be recorded.
@@ -183,7 +187,8 @@ export class TokenMetadataStore implements MetadataStore {
       const writes: RecordWrite[] = [];
       const destroy: string[] = [];
       for (const { handle, object } of this.abandonedIntents()) {
-        if (!this.core.view().stored(object.keyId)) {
+        // Committed once a record holds the id: a key's, or one of its materials'.
+        if (!isRecorded(this.core.records.state().keys.values(), object.keyId)) {
           try {
             await destroyKeyObjects({ idHex: keyIdBytesHex(object.keyId) });
           } catch {
@@ -228,7 +233,7 @@ export class TokenMetadataStore implements MetadataStore {
         journal(plan.detail);
         try {
           // The objects first: a crash after this step leaves a record the next sweep finishes.
-          await destroyKeyObjects((view.key(keyId) as { locator: KeyLocator }).locator);
+          await destroyAllObjects(view.key(keyId) as KeyMetadataRecord, destroyKeyObjects);
           await this.core.commit(plan.writes);
           this.sweepRetry.delete(keyId);
           deleted.push(keyId);
@@ -244,6 +249,10 @@ export class TokenMetadataStore implements MetadataStore {
       }
       return deleted;
     });
+  }
+
+  takeTurn<T>(purpose: 'rotation', work: () => Promise<T>): Promise<T | null> {
+    return withTurn(this.options.lockDir, this.options.description, purpose, work);
   }
 
   async creationsInProgress(): Promise<Set<string>> {
