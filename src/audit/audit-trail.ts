@@ -13,6 +13,8 @@ export interface AuditEvent {
   /** The key's ARN when the request resolved to a key, else what the client asked for. */
   readonly keyArn: string | null;
   readonly keyId: string | null;
+  /** ReEncrypt: the key that decrypted (keyArn is the one that encrypted again). */
+  readonly sourceKeyArn?: string;
   readonly algorithm?: string;
   readonly messageType?: string;
   readonly messageSha256?: string;
@@ -45,8 +47,22 @@ export interface LastUsage {
   readonly requestId: string;
 }
 
-/** Operations that count as a use of a key for GetKeyLastUsage (those KMS tracks). */
-const USES = new Set(['Sign', 'Verify', 'GenerateMac', 'VerifyMac']);
+/** Operations that count as a use of a key for GetKeyLastUsage (the cryptographic ones KMS tracks). */
+export const LAST_USAGE_OPERATIONS = [
+  'Sign',
+  'Verify',
+  'GenerateMac',
+  'VerifyMac',
+  'Encrypt',
+  'Decrypt',
+  'ReEncrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'DeriveSharedSecret',
+] as const;
+const USES: ReadonlySet<string> = new Set(LAST_USAGE_OPERATIONS);
 
 export class AuditTrail {
   private readonly lastUse = new Map<string, LastUsage>();
@@ -132,13 +148,16 @@ export class AuditTrail {
   }
 
   private index(event: AuditEvent): void {
-    if (event.outcome !== 'success' || !USES.has(event.operation) || !event.keyArn) return;
-    const keyId = event.keyArn.slice(event.keyArn.lastIndexOf('/') + 1);
-    this.lastUse.set(keyId, {
-      operation: event.operation,
-      timestamp: Date.parse(event.time),
-      requestId: event.requestId,
-    });
+    if (event.outcome !== 'success' || !USES.has(event.operation)) return;
+    // ReEncrypt uses two keys: the one that decrypts and the one that encrypts again.
+    for (const arn of [event.sourceKeyArn, event.keyArn]) {
+      if (!arn) continue;
+      this.lastUse.set(arn.slice(arn.lastIndexOf('/') + 1), {
+        operation: event.operation,
+        timestamp: Date.parse(event.time),
+        requestId: event.requestId,
+      });
+    }
   }
 
   lastUsage(keyId: string): LastUsage | undefined {

@@ -61,6 +61,9 @@ export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
     operation: ctx.operation,
     keyArn: keyArnOf(ctx, catalog, keyId),
     keyId: keyId ?? null,
+    ...(text(ctx.output?.SourceKeyId)?.startsWith('arn:')
+      ? { sourceKeyArn: text(ctx.output?.SourceKeyId) as string }
+      : {}),
     ...(aliasName ? { aliasName } : {}),
     ...(algorithm ? { algorithm } : {}),
     ...(message && input.SigningAlgorithm ? { messageType: text(input.MessageType) ?? 'RAW' } : {}),

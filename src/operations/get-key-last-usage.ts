@@ -1,5 +1,6 @@
-// GetKeyLastUsage: the last successful Sign, Verify, GenerateMac or VerifyMac with the key,
-// answered from the audit trail (since TrackingStartDate: the oldest line of the trail file).
+// GetKeyLastUsage: the last successful cryptographic operation with the key (signing, MACs,
+// encryption, data keys, key agreement: audit-trail.ts LAST_USAGE_OPERATIONS), answered from the
+// audit trail (since TrackingStartDate: the oldest line of the trail file).
 
 import { KEY_LOOKUP } from './error-tables';
 import { KEY_ID } from './input-schema';

@@ -8,8 +8,11 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DeleteAliasCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
   GetKeyLastUsageCommand,
   NotFoundException,
+  ReEncryptCommand,
   SignCommand,
   UpdateAliasCommand,
   VerifyCommand,
@@ -178,3 +181,41 @@ it('answers GetKeyLastUsage from the trail, also after a restart', async () => {
     Date.parse(created.KeyMetadata?.CreationDate?.toISOString() ?? ''),
   );
 }, 60_000);
+
+it('audits encryption without plaintexts or data keys, and counts ReEncrypt as a use of both keys', async () => {
+  const source = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const target = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const plaintext = Buffer.from('plaintext that must never reach the audit trail');
+  const sealed = await t.kms.send(new EncryptCommand({ KeyId: source, Plaintext: plaintext }));
+  const dataKey = await t.kms.send(
+    new GenerateDataKeyCommand({ KeyId: source, KeySpec: 'AES_256' }),
+  );
+  const again = await t.kms.send(
+    new ReEncryptCommand({ CiphertextBlob: sealed.CiphertextBlob, DestinationKeyId: target }),
+  );
+  const trail = readFileSync(AUDIT_FILE, 'utf8');
+  for (const secret of [plaintext, Buffer.from(dataKey.Plaintext as Uint8Array)]) {
+    expect(trail).not.toContain(secret.toString('base64'));
+    expect(trail).not.toContain(secret.toString('hex'));
+  }
+  expect(trail).not.toContain(plaintext.toString('utf8'));
+  expect(auditLine(sealed.$metadata.requestId)).toMatchObject({
+    operation: 'Encrypt',
+    keyArn: sealed.KeyId,
+    algorithm: 'SYMMETRIC_DEFAULT',
+    outcome: 'success',
+  });
+  expect(auditLine(again.$metadata.requestId)).toMatchObject({
+    operation: 'ReEncrypt',
+    keyArn: again.KeyId,
+    sourceKeyArn: again.SourceKeyId,
+    outcome: 'success',
+  });
+  for (const keyId of [source, target]) {
+    const last = await t.kms.send(new GetKeyLastUsageCommand({ KeyId: keyId }));
+    expect(last.KeyLastUsage).toMatchObject({
+      Operation: 'ReEncrypt',
+      KmsRequestId: again.$metadata.requestId,
+    });
+  }
+});

@@ -1,16 +1,19 @@
 // The GetKeyLastUsage page.
 
+import { LAST_USAGE_OPERATIONS } from '../../audit/audit-trail';
 import type { OperationDoc } from '../doc-types';
 import { KEYS, aliasOf, arnOf, base64, perCall } from '../example-values';
 import { enumOf, KEY_ARN_OUT, KEY_ID_DOC, member, STRING, TIMESTAMP } from '../shared-docs';
 
 export const getKeyLastUsageDoc: OperationDoc = {
   summary:
-    "Tells when a key was last used to sign, verify or compute or check a MAC, from QKMS's own audit trail.",
+    "Tells when a key was last used in a cryptographic operation (signing, MACs, encryption, data keys, key agreement), from QKMS's own audit trail.",
   about: [
     "AWS KMS answers this from CloudTrail; QKMS answers from its audit trail (`audit.file`): `KmsRequestId` is QKMS's request id, and there is no `CloudTrailEventId`. At start-up QKMS reads the last 16 MiB of the trail; `TrackingStartDate` is the oldest use in it. With several workers, each answers from the uses it has seen since it started.",
   ],
-  rules: ['Only successful Sign, Verify, GenerateMac and VerifyMac calls count.'],
+  rules: [
+    `Only successful calls of these operations count: ${LAST_USAGE_OPERATIONS.join(', ')}. ReEncrypt counts for both of its keys.`,
+  ],
   members: { KeyId: KEY_ID_DOC },
   output: {
     KeyId: KEY_ARN_OUT,
@@ -19,10 +22,7 @@ export const getKeyLastUsageDoc: OperationDoc = {
         kind: 'structure',
         name: 'KeyLastUsage',
         members: {
-          Operation: member(
-            enumOf(['Sign', 'Verify', 'GenerateMac', 'VerifyMac']),
-            'The operation.',
-          ),
+          Operation: member(enumOf(LAST_USAGE_OPERATIONS), 'The operation.'),
           Timestamp: member(TIMESTAMP, 'When it was answered (with milliseconds).'),
           KmsRequestId: member(STRING, 'Its request id (`x-amzn-RequestId`).'),
         },
