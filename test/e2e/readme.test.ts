@@ -112,6 +112,17 @@ describe("the README's examples against `qkms dev`", () => {
     expect(verify('sha256', digest, key, signature)).toBe(false);
   }, 60_000);
 
+  it('runs the envelope encryption example: a data key from the HSM, the data encrypted and opened locally', () => {
+    const marker = '## Envelope encryption with data keys';
+    const [program] = blocksAfter(marker, 'js', 1);
+    const [run] = blocksAfter(marker, 'sh', 1);
+    writeFileSync(join(work, 'envelope.mjs'), program as string);
+    // The same environment as the signing example: its shell block exports it.
+    const [env] = blocksAfter('From code, nothing changes but the endpoint.', 'sh', 1);
+    const exports = (env as string).split('\n').filter((l) => l.startsWith('export ')).join('\n');
+    expect(runShell(`${exports}\n${run as string}`).trim()).toBe('invoice #42');
+  }, 60_000);
+
   it('runs the commands `qkms dev` prints at start-up, in POSIX sh', () => {
     const banner = daemon.output();
     const indented = (after: string): string[] => {
