@@ -19,6 +19,10 @@ export const CONDITION_KEYS = [
 ] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
 
+/** The name under which requests and statements carry the condition on one context key. */
+export const contextConditionName = (contextKey: string): string =>
+  `kms:EncryptionContext:${contextKey.toLowerCase()}`;
+
 /** The family of a condition name: itself, or `kms:EncryptionContext:` for one of its keys. */
 export function conditionKeyOf(name: string): ConditionKey | undefined {
   if (name.startsWith('kms:EncryptionContext:') && name.length > 'kms:EncryptionContext:'.length)
@@ -48,8 +52,11 @@ export interface AccessRequest {
   readonly keys: readonly KeyEntry[];
   /** A key the request names does not exist: the operation answers NotFoundException itself. */
   readonly unresolved: boolean;
-  /** Condition name → the request's value; a name the request has no value for is absent. */
-  readonly context: Readonly<Record<string, string>>;
+  /**
+   * Condition name → the request's value (several where context keys differ only in case); a
+   * name the request has no value for is absent.
+   */
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
 }
 
 const matchesName = (patterns: readonly string[], value: string): boolean =>
@@ -58,7 +65,8 @@ const matchesName = (patterns: readonly string[], value: string): boolean =>
   );
 
 function matchesKey(statement: PolicyStatement, key: KeyEntry | null): boolean {
-  if (!key) return statement.keys.includes('*');
+  // A call on no key has no tags: a statement that needs tags does not cover it.
+  if (!key) return statement.keys.includes('*') && Object.keys(statement.tags).length === 0;
   const names = [key.record.keyId, key.arn, ...key.aliases];
   const keyMatch = statement.keys.some((p) => p === '*' || names.includes(p));
   const tagsMatch = Object.entries(statement.tags).every(([k, v]) =>
@@ -67,10 +75,19 @@ function matchesKey(statement: PolicyStatement, key: KeyEntry | null): boolean {
   return keyMatch && tagsMatch;
 }
 
+/**
+ * Whether every condition of the statement holds. A condition with several request values
+ * (context keys that differ only in case) holds for an allow only if all of them are listed,
+ * and for a deny if any is: neither reading lets such a request slip past the statement.
+ */
 function matchesConditions(statement: PolicyStatement, context: AccessRequest['context']): boolean {
   return Object.entries(statement.conditions).every(([name, allowed]) => {
     const value = Object.hasOwn(context, name) ? context[name] : undefined;
-    return value !== undefined && allowed.includes(value);
+    if (value === undefined) return false;
+    const values: readonly string[] = typeof value === 'string' ? [value] : value;
+    return statement.effect === 'deny'
+      ? values.some((v) => allowed.includes(v))
+      : values.length > 0 && values.every((v) => allowed.includes(v));
   });
 }
 
@@ -151,7 +168,12 @@ export function parsePolicy(raw: unknown, problems: string[]): PolicyStatement[]
         problems.push(
           `${at}.conditions: ${name} is not one of ${CONDITION_KEYS.map((k) => (k.endsWith(':') ? `${k}<key>` : k)).join(', ')}`,
         );
-      else conditions[name] = list(values, `${at}.conditions.${name}`);
+      else {
+        const key = name.startsWith('kms:EncryptionContext:')
+          ? contextConditionName(name.slice('kms:EncryptionContext:'.length))
+          : name;
+        conditions[key] = list(values, `${at}.conditions.${name}`);
+      }
     }
     return {
       effect: effect === 'deny' ? 'deny' : 'allow',

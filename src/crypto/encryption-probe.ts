@@ -4,7 +4,9 @@
 // - RSAES_OAEP: node:crypto encrypts to the token's public key; the token must give the
 //   plaintext back, with its own OAEP (CKM_RSA_PKCS_OAEP) where it has that hash, else with raw
 //   RSA (CKM_RSA_X_509) and the gateway's OAEP decoding. SoftHSM 2.6.1 does OAEP with SHA-1 only
-//   (CKR_ARGUMENTS_BAD for SHA-256, seen here), so SHA-256 takes the second path there.
+//   (CKR_ARGUMENTS_BAD for SHA-256, seen here), so SHA-256 takes the second path there. The
+//   encrypting direction of the chosen path is proved too: its ciphertext, modulus-sized, must
+//   decrypt through the path just proved.
 // - ECDH: the token's shared secret must equal node:crypto's with a peer key made here.
 // - AES-GCM: the key cannot leave the token, so, like HMAC, it is proved by its own behaviour:
 //   the ciphertext is plaintext-sized plus a 16-byte tag and differs from the plaintext, it
@@ -25,7 +27,7 @@ import {
 import type { KeyAgreementAlgorithm } from './key-agreement-algorithms';
 import { KEY_SPEC_TABLE, KEY_SPECS, type KeySpec } from './key-specs';
 import { keyShape, nodePublicKey, spkiDer } from './public-key';
-import { oaepDecode } from './rsa-oaep';
+import { modulusSized, oaepDecode, oaepEncode } from './rsa-oaep';
 
 /** Where RSAES_OAEP runs: in the token, or raw RSA in the token with OAEP in the gateway. */
 export type OaepPath = 'token' | 'gateway';
@@ -110,23 +112,44 @@ async function proveOaep(
     PLAINTEXT,
   );
   const reasons: string[] = [];
-  if (mechanisms.includes(entry.tokenOaep.mechanism)) {
+  const open = {
+    token: async (c: Buffer) => {
+      const out = await token.decrypt(locator, entry.tokenOaep, c);
+      return out ? Buffer.from(out) : null;
+    },
+    gateway: async (c: Buffer) => {
+      const raw = await token.decrypt(locator, entry.rawRsa, c);
+      return raw
+        ? oaepDecode(modulusSized(Buffer.from(raw), modulusBytes), modulusBytes, entry.hash)
+        : null;
+    },
+  };
+  const seal = {
+    token: async () => Buffer.from(await token.encrypt(locator, entry.tokenOaep, PLAINTEXT)),
+    gateway: async () =>
+      Buffer.from(
+        await token.encrypt(locator, entry.rawRsa, oaepEncode(PLAINTEXT, modulusBytes, entry.hash)),
+      ),
+  };
+  const paths: [OaepPath, number][] = [
+    ['token', entry.tokenOaep.mechanism],
+    ['gateway', entry.rawRsa.mechanism],
+  ];
+  for (const [path, mechanism] of paths) {
+    if (!mechanisms.includes(mechanism)) continue;
+    const name = path === 'token' ? `mechanism ${hex(mechanism)}` : `raw RSA (${hex(mechanism)})`;
     try {
-      const out = await token.decrypt(locator, entry.tokenOaep, ciphertext);
-      if (out && Buffer.from(out).equals(PLAINTEXT)) return { ok: true, oaep: 'token' };
-      reasons.push(`mechanism ${hex(entry.tokenOaep.mechanism)} gave a wrong plaintext`);
+      const out = await open[path](ciphertext);
+      if (!out?.equals(PLAINTEXT)) {
+        reasons.push(`${name} gave a wrong plaintext`);
+        continue;
+      }
+      const sealed = await seal[path]();
+      const back = sealed.length === modulusBytes ? await open[path](sealed) : null;
+      if (back?.equals(PLAINTEXT)) return { ok: true, oaep: path };
+      reasons.push(`${name} made a ciphertext that does not decrypt`);
     } catch (err) {
-      reasons.push(`mechanism ${hex(entry.tokenOaep.mechanism)} failed (${String(err)})`);
-    }
-  }
-  if (mechanisms.includes(entry.rawRsa.mechanism)) {
-    try {
-      const raw = await token.decrypt(locator, entry.rawRsa, ciphertext);
-      const out = raw && oaepDecode(Buffer.from(raw), modulusBytes, entry.hash);
-      if (out && out.equals(PLAINTEXT)) return { ok: true, oaep: 'gateway' };
-      reasons.push(`raw RSA (${hex(entry.rawRsa.mechanism)}) gave a wrong result`);
-    } catch (err) {
-      reasons.push(`raw RSA (${hex(entry.rawRsa.mechanism)}) failed (${String(err)})`);
+      reasons.push(`${name} failed (${String(err)})`);
     }
   }
   if (reasons.length === 0) reasons.push('the token offers neither RSA-OAEP nor raw RSA');

@@ -105,3 +105,12 @@ export function oaepDecode(encoded: Buffer, modulusBytes: number, hash: OaepHash
   good &= found & (stray ^ 1);
   return good === 1 ? db.subarray(separator + 1) : null;
 }
+
+/**
+ * Raw RSA output is the integer's bytes, and some tokens drop its leading zeros: put them back
+ * so the block is `modulusBytes` long, as oaepDecode wants it.
+ */
+export function modulusSized(bytes: Buffer, modulusBytes: number): Buffer {
+  if (bytes.length >= modulusBytes) return bytes;
+  return Buffer.concat([Buffer.alloc(modulusBytes - bytes.length), bytes]);
+}

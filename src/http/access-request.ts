@@ -3,8 +3,9 @@
 // one check; ReEncrypt is two, as in KMS: kms:ReEncryptFrom on the key that encrypted the
 // ciphertext and kms:ReEncryptTo on the key that encrypts it again.
 
-import type { AccessRequest } from '../auth/policy';
+import { contextConditionName, type AccessRequest } from '../auth/policy';
 import { keyIdOfBlob } from '../crypto/ciphertext-blob';
+import { KmsError } from '../errors/kms-error';
 import type { KeyCatalog } from '../keys/key-catalog';
 import type { KeyEntry } from '../keys/key-record';
 
@@ -76,12 +77,18 @@ function checksOf(operation: string): CheckMembers[] {
   ];
 }
 
-/** `kms:EncryptionContext:<key>` for each entry of the request's context. */
-function contextConditions(value: unknown): Record<string, string> {
+/**
+ * `kms:EncryptionContext:<key>` for each entry of the request's context. Condition key names are
+ * case-insensitive in AWS policies, so the name is lower-cased (policy.ts does the same); two
+ * context keys that differ only in case give the name both values.
+ */
+function contextConditions(value: unknown): Record<string, string[]> {
   if (typeof value !== 'object' || value === null) return {};
-  const out: Record<string, string> = {};
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === 'string') out[`kms:EncryptionContext:${key}`] = entry;
+    if (typeof entry !== 'string') continue;
+    const name = contextConditionName(key);
+    out[name] = [...(out[name] ?? []), entry];
   }
   return out;
 }
@@ -104,8 +111,12 @@ function check(
     if (reference === undefined) continue;
     try {
       keys.push(catalog.resolve(reference));
-    } catch {
-      unresolved = true; // the operation's NotFoundException (or InvalidCiphertextException) to give
+    } catch (err) {
+      // Only a key that does not exist is left to the operation (its NotFoundException or
+      // InvalidCiphertextException). Anything else (the metadata store is unusable) is the
+      // answer itself: passing the check without the key would let the call run unchecked.
+      if (!(err instanceof KmsError && err.name === 'NotFoundException')) throw err;
+      unresolved = true;
     }
   }
   const aliasName = text(input.AliasName);

@@ -2,6 +2,7 @@
 // where, which operation and key, how it ended. The message itself never enters the line.
 
 import { createHash } from 'node:crypto';
+import { keyIdOfBlob } from '../crypto/ciphertext-blob';
 import type { AuditEvent } from '../audit/audit-trail';
 import type { KmsError } from '../errors/kms-error';
 import type { KeyCatalog } from '../keys/key-catalog';
@@ -41,7 +42,24 @@ function keyArnOf(
 export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
   const input = ctx.input ?? {};
   const aliasName = text(input.AliasName);
-  const keyId = text(input.KeyId) ?? text(input.TargetKeyId) ?? aliasName;
+  // A symmetric ciphertext names its key: a Decrypt without KeyId (or a ReEncrypt without
+  // SourceKeyId) still says on its line, failed or not, which key it was about.
+  const blobKeyId =
+    input.CiphertextBlob instanceof Buffer
+      ? (keyIdOfBlob(input.CiphertextBlob) ?? undefined)
+      : undefined;
+  const reEncrypt = ctx.operation === 'ReEncrypt';
+  const keyId =
+    text(input.KeyId) ??
+    text(input.TargetKeyId) ??
+    text(input.DestinationKeyId) ??
+    aliasName ??
+    (reEncrypt ? undefined : blobKeyId);
+  const sourceKeyArn = reEncrypt
+    ? (text(ctx.output?.SourceKeyId) ??
+      keyArnOf({ ...ctx, output: undefined }, catalog, text(input.SourceKeyId) ?? blobKeyId) ??
+      undefined)
+    : undefined;
   const message = input.Message instanceof Buffer ? input.Message : undefined;
   // Encryption operations: the algorithm that ran (the answer names it even where the request
   // left the default), else the one asked for; ReEncrypt's is the destination's.
@@ -61,9 +79,7 @@ export function auditEvent(ctx: AuditContext, catalog: KeyCatalog): AuditEvent {
     operation: ctx.operation,
     keyArn: keyArnOf(ctx, catalog, keyId),
     keyId: keyId ?? null,
-    ...(text(ctx.output?.SourceKeyId)?.startsWith('arn:')
-      ? { sourceKeyArn: text(ctx.output?.SourceKeyId) as string }
-      : {}),
+    ...(sourceKeyArn?.startsWith('arn:') ? { sourceKeyArn } : {}),
     ...(aliasName ? { aliasName } : {}),
     ...(algorithm ? { algorithm } : {}),
     ...(message && input.SigningAlgorithm ? { messageType: text(input.MessageType) ?? 'RAW' } : {}),

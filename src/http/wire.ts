@@ -45,7 +45,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 // Keys that could reach an object's prototype if a later step copied the object. JSON.parse
 // makes them plain own properties; they are deleted in the same walk that measures the depth
-// (a JSON.parse reviver would do it too, at several times the cost of the parse).
+// (a JSON.parse reviver would do it too, at several times the cost of the parse). Only where
+// their value is not a string: a string cannot become anyone's prototype, and in a string map
+// (an EncryptionContext) "constructor" is an ordinary key that must be kept and bound, not
+// silently dropped.
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** No KMS input nests deeper than 3; anything far deeper is an attack on the parser's callers. */
@@ -84,7 +87,8 @@ function sanitize(root: unknown): number {
     deepest = Math.max(deepest, depth);
     if (deepest > MAX_JSON_DEPTH) return deepest;
     for (const key of DANGEROUS_KEYS) {
-      if (Object.hasOwn(node, key)) delete (node as Record<string, unknown>)[key];
+      const record = node as Record<string, unknown>;
+      if (Object.hasOwn(node, key) && typeof record[key] !== 'string') delete record[key];
     }
     for (const [name, child] of Object.entries(node)) {
       checkString(name);

@@ -67,7 +67,7 @@ export const decrypt = defineOperation({
       algorithm: input.EncryptionAlgorithm,
       context,
     };
-    const plan = sourceKey(source, 'Decrypt', 'KeyId', ctx);
+    const plan = await sourceKey(source, 'Decrypt', 'KeyId', ctx);
     if (input.DryRun) dryRunSucceeded();
     const plaintext = await openCiphertext(plan, ctx);
     return {

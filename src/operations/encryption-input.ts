@@ -65,7 +65,7 @@ export const ENCRYPTION_KEY_ERRORS: ErrorTable = [
   },
   {
     name: 'ValidationException',
-    when: 'An encryption context was given with an RSA key (RSA encryption takes none), or a context key or value is not well-formed Unicode.',
+    when: 'An encryption context was given with an RSA key (RSA encryption takes none), or a context key or value is longer than 65,535 UTF-8 bytes.',
   },
   {
     name: 'UnsupportedOperationException',

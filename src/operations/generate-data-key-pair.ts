@@ -14,6 +14,7 @@ import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_STATE_FOR_USE, type ErrorTable } fro
 import { ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertKeyUsage, assertUsable, dryRunSucceeded } from './key-use';
 import { defineOperation, type Operation, type OperationContext } from './operation';
+import { encryptionPlan } from './encryption-input';
 import { sealWithKey } from './symmetric-encryption';
 
 /** DataKeyPairSpec in botocore's model: SM2 is there, for China Regions only. */
@@ -125,6 +126,8 @@ function dataKeyPairOperation(name: string, withPlaintext: boolean): Operation {
       refuseRecipient(input.Recipient);
       const key = ctx.catalog.resolve(input.KeyId);
       wrappingKey(key, name);
+      // What sealing the private key needs: a context that encodes, AES-GCM proved on this HSM.
+      encryptionPlan(key, undefined, input.EncryptionContext, name, ctx);
       const spec: KeySpec = input.KeyPairSpec;
       assertPairSpec(spec, ctx);
       if (input.DryRun) dryRunSucceeded();

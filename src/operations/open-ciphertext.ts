@@ -29,12 +29,12 @@ export interface OpenPlan extends EncryptionPlan {
  * Every check short of decrypting, so that a DryRun can stop after it. `keyIdMember` is the
  * request member that names the key, for messages (Decrypt's KeyId, ReEncrypt's SourceKeyId).
  */
-export function sourceKey(
+export async function sourceKey(
   source: CiphertextSource,
   operation: string,
   keyIdMember: string,
   ctx: OperationContext,
-): OpenPlan {
+): Promise<OpenPlan> {
   const { blob, keyId, algorithm, context } = source;
   if (blob === undefined) {
     throw new KmsError(
@@ -51,7 +51,7 @@ export function sourceKey(
       );
     }
     const decoded = parseBlob(blob);
-    const key = blobKey(decoded, undefined, ctx);
+    const key = await blobKey(decoded, undefined, ctx);
     return { ...encryptionPlan(key, algorithm, context, operation, ctx), blob, context, decoded };
   }
   const key = ctx.catalog.resolve(keyId);
@@ -59,7 +59,7 @@ export function sourceKey(
   // key's own checks (an HMAC key named for a symmetric blob is the wrong key, not a wrong usage).
   // An RSA ciphertext is never read as a blob: one in 2^32 would start with the blob's magic.
   const decoded = symmetric ? decodeBlob(blob) : null;
-  if (decoded) blobKey(decoded, keyId, ctx);
+  if (decoded) await blobKey(decoded, keyId, ctx);
   const plan = encryptionPlan(key, algorithm, context, operation, ctx);
   if (plan.algorithm.kind === 'aes-gcm' && !decoded) parseBlob(blob);
   return { ...plan, blob, context, decoded };

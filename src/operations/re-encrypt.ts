@@ -73,7 +73,7 @@ export const reEncrypt = defineOperation({
       );
       dryRunSucceeded();
     }
-    const source = sourceKey(
+    const source = await sourceKey(
       {
         blob: input.CiphertextBlob,
         keyId: input.SourceKeyId,

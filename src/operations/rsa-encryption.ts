@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { oaepPlaintextLimit, type RsaOaepEntry } from '../crypto/encryption-algorithms';
 import { KEY_SPEC_TABLE } from '../crypto/key-specs';
-import { oaepDecode, oaepEncode } from '../crypto/rsa-oaep';
+import { modulusSized, oaepDecode, oaepEncode } from '../crypto/rsa-oaep';
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry } from '../keys/key-record';
 import type { OperationContext } from './operation';
@@ -54,17 +54,11 @@ async function belowModulus(
   ctx: OperationContext,
 ): Promise<boolean> {
   const n = modulusOf((await ctx.catalog.publicKey(key)).publicKey);
-  return Buffer.compare(ciphertext, leftPad(n, ciphertext.length)) < 0;
+  return Buffer.compare(ciphertext, modulusSized(n, ciphertext.length)) < 0;
 }
 
 const buffer = (bytes: Uint8Array): Buffer =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-/** Raw RSA output is the integer's bytes: put back the leading zeros some tokens drop. */
-function leftPad(bytes: Buffer, length: number): Buffer {
-  if (bytes.length >= length) return bytes;
-  return Buffer.concat([Buffer.alloc(length - bytes.length), bytes]);
-}
 
 /**
  * Refuses a plaintext longer than OAEP fits in this key. The limit comes from the key spec, not
@@ -95,13 +89,16 @@ export async function rsaEncrypt(
 ): Promise<Buffer> {
   const k = await modulusBytes(key, ctx);
   if (tokenRunsOaep(entry, ctx)) {
-    return leftPad(
+    return modulusSized(
       buffer(await ctx.token.encrypt(key.record.locator, entry.tokenOaep, plaintext)),
       k,
     );
   }
   const encoded = oaepEncode(plaintext, k, entry.hash);
-  return leftPad(buffer(await ctx.token.encrypt(key.record.locator, entry.rawRsa, encoded)), k);
+  return modulusSized(
+    buffer(await ctx.token.encrypt(key.record.locator, entry.rawRsa, encoded)),
+    k,
+  );
 }
 
 /** RSAES-OAEP decryption; IncorrectKeyException for any ciphertext that does not decrypt. */
@@ -122,7 +119,7 @@ export async function rsaDecrypt(
   }
   const raw = await ctx.token.decrypt(key.record.locator, entry.rawRsa, ciphertext);
   if (!raw) throw doesNotDecrypt();
-  const message = oaepDecode(leftPad(buffer(raw), k), k, entry.hash);
+  const message = oaepDecode(modulusSized(buffer(raw), k), k, entry.hash);
   if (!message) throw doesNotDecrypt();
   return Buffer.from(message);
 }

@@ -21,6 +21,13 @@ const invalidCiphertext = (): KmsError =>
     'The ciphertext is not valid: it was not made by this gateway, was changed, or the encryption context differs.',
   );
 
+/** AWS KMS's own wording, as it answers a ciphertext under another key than the one named. */
+const incorrectKey = (): KmsError =>
+  new KmsError(
+    'IncorrectKeyException',
+    'The key ID in the request does not identify a CMK that can perform this operation.',
+  );
+
 /** Where a material's AES key object is: the first material is the key's own object. */
 export function materialLocator(key: KeyEntry, material: KeyMaterial): KeyLocator {
   return material.materialId === key.record.keyId
@@ -72,25 +79,33 @@ export function parseBlob(blob: Buffer): DecodedBlob {
 
 /**
  * The key a blob names. With `keyId` (Decrypt's optional KeyId) the key must be that one, else
- * IncorrectKeyException; without it, a key this gateway does not know makes the blob invalid.
+ * IncorrectKeyException; without it, a key this gateway does not know makes the blob invalid,
+ * once the store has been read again (another replica may have created the key a moment ago).
+ * Both lookups go through the catalog's own checks (KeyUnavailableException while the metadata
+ * store is unusable).
  */
-export function blobKey(
+export async function blobKey(
   decoded: DecodedBlob,
   keyId: string | undefined,
   ctx: OperationContext,
-): KeyEntry {
+): Promise<KeyEntry> {
   if (keyId !== undefined) {
     const key = ctx.catalog.resolve(keyId);
-    if (key.record.keyId !== decoded.header.keyId) {
-      // AWS KMS's own wording, as it answers this case.
-      throw new KmsError(
-        'IncorrectKeyException',
-        'The key ID in the request does not identify a CMK that can perform this operation.',
-      );
-    }
+    if (key.record.keyId !== decoded.header.keyId) throw incorrectKey();
     return key;
   }
-  const key = ctx.catalog.byKeyId(decoded.header.keyId);
+  const find = (): KeyEntry | null => {
+    try {
+      return ctx.catalog.resolve(decoded.header.keyId);
+    } catch (err) {
+      if (err instanceof KmsError && err.name === 'NotFoundException') return null;
+      throw err;
+    }
+  };
+  const known = find();
+  if (known) return known;
+  await ctx.store.refresh();
+  const key = find();
   if (!key) throw invalidCiphertext();
   return key;
 }
@@ -107,7 +122,9 @@ export async function openBlob(
   if (!material) {
     // Another process may have rotated the key a moment ago: read its changes once, then decide.
     await ctx.store.refresh();
-    current = ctx.catalog.byKeyId(key.record.keyId) ?? key;
+    current = ctx.catalog.resolve(key.record.keyId);
+    // The newest record is the one that counts: disabled meanwhile means disabled now.
+    assertSymmetricKey(current);
     material = findMaterial(current, decoded.header.materialId);
     if (!material) throw invalidCiphertext();
   }

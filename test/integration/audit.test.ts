@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DecryptCommand,
   DeleteAliasCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
@@ -218,4 +219,27 @@ it('audits encryption without plaintexts or data keys, and counts ReEncrypt as a
       KmsRequestId: again.$metadata.requestId,
     });
   }
+});
+
+it('names the key a ciphertext is under on the line of a Decrypt that failed without KeyId', async () => {
+  const keyId = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const sealed = await t.kms.send(
+    new EncryptCommand({
+      KeyId: keyId,
+      Plaintext: Buffer.from('x'),
+      EncryptionContext: { a: 'b' },
+    }),
+  );
+  const err = await t.kms
+    .send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }))
+    .catch((e: unknown) => e as { name: string; $metadata: { requestId?: string } });
+  expect((err as { name: string }).name).toBe('InvalidCiphertextException');
+  expect(
+    auditLine((err as { $metadata: { requestId?: string } }).$metadata.requestId),
+  ).toMatchObject({
+    operation: 'Decrypt',
+    keyArn: sealed.KeyId,
+    outcome: 'failure',
+    error: 'InvalidCiphertextException',
+  });
 });

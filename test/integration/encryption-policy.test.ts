@@ -34,6 +34,12 @@ const POLICY = [
     keys: ['alias/tenants'],
     conditions: { 'kms:EncryptionContext:tenant': ['blue'] },
   },
+  {
+    effect: 'deny',
+    principals: ['blue'],
+    actions: ['kms:Encrypt'],
+    conditions: { 'kms:EncryptionContext:constructor': ['restricted'] },
+  },
   // May move ciphertexts off alias/tenants onto alias/archive, and nowhere else.
   { principals: ['mover'], actions: ['kms:ReEncryptFrom'], keys: ['alias/tenants'] },
   { principals: ['mover'], actions: ['kms:ReEncryptTo'], keys: ['alias/archive'] },
@@ -176,4 +182,45 @@ it('needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destina
     client('mover').send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob })),
   );
   expect(read.message).toBe(denied('mover', 'kms:Decrypt', tenants));
+});
+
+it('binds context keys named like prototype members, and policies see them', async () => {
+  // Computed keys: own properties named __proto__ and constructor, as JSON.parse makes them.
+  const context: Record<string, string> = {
+    tenant: 'blue',
+    ['__proto__']: 'x',
+    ['constructor']: 'y',
+    ['prototype']: 'z',
+  };
+  expect(Object.keys(context)).toEqual(['tenant', '__proto__', 'constructor', 'prototype']);
+  const sealed = await client('admin').send(
+    new EncryptCommand({
+      KeyId: other,
+      Plaintext: Buffer.from('bound'),
+      EncryptionContext: context,
+    }),
+  );
+  const opened = await client('admin').send(
+    new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: context }),
+  );
+  expect(Buffer.from(opened.Plaintext as Uint8Array).toString()).toBe('bound');
+  for (const dropped of ['__proto__', 'constructor', 'prototype']) {
+    const fewer = Object.fromEntries(Object.entries(context).filter(([k]) => k !== dropped));
+    const err = await failure(
+      client('admin').send(
+        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: fewer }),
+      ),
+    );
+    expect(err.name).toBe('InvalidCiphertextException');
+  }
+  const deniedByName = await failure(
+    client('blue').send(
+      new EncryptCommand({
+        KeyId: 'alias/tenants',
+        Plaintext: Buffer.from('x'),
+        EncryptionContext: { tenant: 'blue', ['constructor']: 'restricted' },
+      }),
+    ),
+  );
+  expect(deniedByName.message).toMatch(/with an explicit deny in a QKMS policy$/);
 });

@@ -65,13 +65,36 @@ describe('AWS Encryption SDK with a KMS keyring on QKMS', () => {
     }
   });
 
-  test('a changed message does not decrypt', async () => {
+  test('a data key changed inside the message is refused by QKMS, and nothing decrypts', async () => {
     const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: qkmsClients });
-    const { result } = await encrypt(keyring, Buffer.from('integrity'), {
+    const { result, messageHeader } = await encrypt(keyring, Buffer.from('integrity'), {
       encryptionContext: context,
     });
+    // The SDK stores QKMS's ciphertext blob of the data key in the message header: flip a bit
+    // of its GCM tag, so only QKMS's Decrypt can notice.
+    const sealed = Buffer.from(messageHeader.encryptedDataKeys[0]?.encryptedDataKey as Uint8Array);
+    const at = result.indexOf(sealed);
+    expect(at).toBeGreaterThan(0);
     const changed = Buffer.from(result);
-    changed[changed.length - 40] = (changed[changed.length - 40] as number) ^ 1;
-    await expect(decrypt(keyring, changed)).rejects.toThrow();
+    changed[at + sealed.length - 1] = (changed[at + sealed.length - 1] as number) ^ 1;
+    const seen: string[] = [];
+    const watching = (region: string): KMS => {
+      const client = qkmsClients(region);
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (err) {
+            seen.push((err as Error).name);
+            throw err;
+          }
+        },
+        { step: 'initialize' },
+      );
+      return client;
+    };
+    const watched = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: watching });
+    await expect(decrypt(watched, changed)).rejects.toThrow(/Unable to decrypt data key/);
+    expect(seen).toEqual(['InvalidCiphertextException']);
   });
 });

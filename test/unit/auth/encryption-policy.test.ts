@@ -76,6 +76,18 @@ describe('which key a check names', () => {
     expect(check?.unresolved).toBe(true);
   });
 
+  it('a key lookup that fails for another reason than a missing key is the answer, not a pass', () => {
+    const stale: KeyFinder = {
+      resolve() {
+        throw new KmsError('KeyUnavailableException', 'The metadata store is unusable.');
+      },
+      aliasTarget: () => undefined,
+    };
+    expect(() =>
+      accessRequests('app', 'Decrypt', { CiphertextBlob: blobOf(SOURCE) }, stale),
+    ).toThrow('The metadata store is unusable.');
+  });
+
   it('ReEncrypt: kms:ReEncryptFrom on the source key, kms:ReEncryptTo on the destination', () => {
     const checks = accessRequests(
       'app',
@@ -172,6 +184,35 @@ describe('condition keys', () => {
     expect(allowed(p, 'DeriveSharedSecret', { KeyId: SOURCE, KeyAgreementAlgorithm: 'ECDH' })).toBe(
       true,
     );
+  });
+
+  it('matches context keys in conditions without regard to case, strictly when keys collide', () => {
+    const p = policy([
+      {
+        principals: ['app'],
+        actions: ['kms:Encrypt'],
+        conditions: { 'kms:EncryptionContext:Tenant': ['blue'] },
+      },
+      {
+        effect: 'deny',
+        principals: ['app'],
+        actions: ['kms:Encrypt'],
+        conditions: { 'kms:EncryptionContext:STAGE': ['prod'] },
+      },
+    ]);
+    const encrypt = (EncryptionContext: Record<string, string>) =>
+      allowed(p, 'Encrypt', { KeyId: SOURCE, EncryptionContext });
+    expect(encrypt({ tenant: 'blue' })).toBe(true);
+    expect(encrypt({ TENANT: 'blue' })).toBe(true);
+    // Two keys that differ only in case: an allow needs both values listed, a deny either.
+    expect(encrypt({ tenant: 'blue', Tenant: 'red' })).toBe(false);
+    expect(encrypt({ tenant: 'blue', stage: 'prod' })).toBe(false);
+    expect(encrypt({ tenant: 'blue', stage: 'dev', Stage: 'prod' })).toBe(false);
+  });
+
+  it('does not let a statement that needs tags cover a call on no key', () => {
+    const p = policy([{ principals: ['app'], actions: ['kms:*'], tags: { team: 'a' } }]);
+    expect(allowed(p, 'GenerateRandom', { NumberOfBytes: 16 })).toBe(false);
   });
 
   it('refuses condition names it does not know, and a context condition without a key', () => {

@@ -7,6 +7,7 @@ import {
   createECDH,
   generateKeyPairSync,
   privateDecrypt,
+  publicEncrypt,
   randomBytes,
   createCipheriv,
   createDecipheriv,
@@ -26,6 +27,8 @@ interface Faults {
   gcmUnauthenticated?: boolean;
   /** OAEP in the token returns a wrong plaintext. */
   oaepWrong?: boolean;
+  /** OAEP encryption in the token returns a ciphertext that is not one. */
+  oaepEncryptWrong?: boolean;
   /** The ECDH secret is off by one bit. */
   ecdhWrong?: boolean;
   /** The random number generator repeats itself. */
@@ -85,6 +88,18 @@ function softToken(faults: Faults): TokenApi {
     findKey: async (locator) => keys.get(locator.idHex as string) ?? null,
     destroyKey: async () => undefined,
     async encrypt(_locator, mechanism, data) {
+      if (!mechanism.gcm) {
+        const key = rsa as NonNullable<typeof rsa>;
+        const raw = mechanism.mechanism === CKM.RSA_X_509;
+        return publicEncrypt(
+          {
+            key: key.privateKey,
+            padding: raw ? constants.RSA_NO_PADDING : constants.RSA_PKCS1_OAEP_PADDING,
+            oaepHash: mechanism.oaep?.hashAlg === CKM.SHA256 ? 'sha256' : 'sha1',
+          },
+          Buffer.from(data),
+        ).map((b, i) => (faults.oaepEncryptWrong && !raw && i === 0 ? b ^ 0x80 : b));
+      }
       const gcm = mechanism.gcm as NonNullable<MechanismSpec['gcm']>;
       const cipher = createCipheriv('aes-256-gcm', aes, gcm.iv);
       cipher.setAAD(gcm.aad);
@@ -156,6 +171,15 @@ describe('proving encryption at start-up', () => {
   it('falls back to raw RSA with the gateway decoding OAEP when the token OAEP is wrong', async () => {
     const encryption = await proveEncryption(softToken({ oaepWrong: true }), ALL_MECHANISMS, true);
     expect(encryption('RSAES_OAEP_SHA_256')).toEqual({ ok: true, oaep: 'gateway' });
+  });
+
+  it('falls back to raw RSA when the token OAEP decrypts but makes ciphertexts that do not', async () => {
+    const encryption = await proveEncryption(
+      softToken({ oaepEncryptWrong: true }),
+      ALL_MECHANISMS,
+      true,
+    );
+    expect(encryption('RSAES_OAEP_SHA_1')).toEqual({ ok: true, oaep: 'gateway' });
   });
 
   it('serves no OAEP when the token has neither OAEP nor raw RSA', async () => {

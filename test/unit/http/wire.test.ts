@@ -102,6 +102,25 @@ describe('parseJsonObject', () => {
     expect(Object.keys((parsed.List as object[])[0] as object)).toEqual([]);
   });
 
+  it('keeps them where their value is a string: ordinary keys of a string map', () => {
+    const parsed = parseJsonObject(
+      Buffer.from(
+        '{"EncryptionContext":{"__proto__":"a","constructor":"b","prototype":"c","ok":"d"}}',
+      ),
+    );
+    const context = parsed.EncryptionContext as Record<string, unknown>;
+    expect(Object.entries(context)).toEqual([
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+      ['prototype', 'c'],
+      ['ok', 'd'],
+    ]);
+    // A string cannot become a prototype, copied or not.
+    const copy = Object.assign({}, context);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf({ ...context })).toBe(Object.prototype);
+  });
+
   it('leaves Object.prototype clean, also after the result is copied', () => {
     const parsed = parseJsonObject(
       Buffer.from(
