@@ -54,3 +54,18 @@ export function machineCpu() {
   const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
   return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
 }
+
+/**
+ * What the machine does while the caller does nothing: `ms` of /proc/stat, in cores busy and
+ * stolen (run.mjs's background sampling, for the other bench scripts).
+ */
+export async function sampleBackground(ms = 1000) {
+  const a = machineCpu();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = machineCpu();
+  const seconds = ms / 1000;
+  return {
+    busyCores: Number(((b.busy - a.busy) / seconds).toFixed(2)),
+    stealCores: Number(((b.steal - a.steal) / seconds).toFixed(2)),
+  };
+}
