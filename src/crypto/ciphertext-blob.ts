@@ -49,19 +49,22 @@ export const BLOB_OVERHEAD_BYTES = BLOB_HEADER_BYTES + BLOB_IV_BYTES + BLOB_TAG_
 const KEY_ID_OFFSET = 4;
 const MATERIAL_ID_OFFSET = 20;
 
+/** The blob's first 36 bytes, which the AAD starts with (blobAad): known before encrypting. */
+export function encodeHeader(header: BlobHeader): Buffer {
+  return Buffer.concat([
+    Buffer.from([MAGIC_0, MAGIC_1, FORMAT_VERSION, ALG_AES_256_GCM]),
+    uuidToBytes(header.keyId),
+    uuidToBytes(header.materialId),
+  ]);
+}
+
 /** Builds a blob; RangeError on a malformed id, IV or sealed part (programming errors). */
 export function encodeBlob(header: BlobHeader, iv: Buffer, sealed: Buffer): Buffer {
   if (iv.length !== BLOB_IV_BYTES) throw new RangeError(`IV must be ${BLOB_IV_BYTES} bytes`);
   if (sealed.length < BLOB_TAG_BYTES) {
     throw new RangeError(`sealed data must end with a ${BLOB_TAG_BYTES}-byte tag`);
   }
-  return Buffer.concat([
-    Buffer.from([MAGIC_0, MAGIC_1, FORMAT_VERSION, ALG_AES_256_GCM]),
-    uuidToBytes(header.keyId),
-    uuidToBytes(header.materialId),
-    iv,
-    sealed,
-  ]);
+  return Buffer.concat([encodeHeader(header), iv, sealed]);
 }
 
 /** True if the blob is long enough and starts with a header this version understands. */

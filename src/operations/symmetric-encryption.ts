@@ -5,7 +5,13 @@
 // never a hint of which part was wrong.
 
 import { randomBytes } from 'node:crypto';
-import { blobAad, decodeBlob, encodeBlob, type DecodedBlob } from '../crypto/ciphertext-blob';
+import {
+  blobAad,
+  decodeBlob,
+  encodeBlob,
+  encodeHeader,
+  type DecodedBlob,
+} from '../crypto/ciphertext-blob';
 import { GCM_IV_BYTES, gcmMechanism } from '../crypto/encryption-algorithms';
 import type { EncryptionContext } from '../crypto/encryption-context';
 import { KmsError } from '../errors/kms-error';
@@ -59,9 +65,7 @@ export async function sealWithKey(
   if (!material) throw new KmsError('KMSInvalidStateException', `${key.arn} has no key material.`);
   const iv = randomBytes(GCM_IV_BYTES);
   const header = { keyId: key.record.keyId, materialId: material.materialId };
-  // The header bytes are the blob's first 36 bytes: encode once with an empty body to get them.
-  const headerBytes = encodeBlob(header, iv, Buffer.alloc(16)).subarray(0, 36);
-  const aad = blobAad(headerBytes, context);
+  const aad = blobAad(encodeHeader(header), context);
   const sealed = await ctx.token.encrypt(
     materialLocator(key, material),
     gcmMechanism(iv, aad),
