@@ -15,6 +15,7 @@ import {
   SignCommand,
 } from '@aws-sdk/client-kms';
 import { createPublicKey, verify } from 'node:crypto';
+import { DEMO_KEYS } from '../../src/cli/dev-token';
 import type { StartedQkmsContainer } from '../../src/testcontainers';
 import {
   containerState,
@@ -94,8 +95,8 @@ describeWithEngine('dev image on a persistent token volume', () => {
       .map((k) => k.KeyId)
       .sort();
     expect(keysAfter).toEqual(keysBefore);
-    // 12 demo keys plus the three made above: no second set of demo keys.
-    expect(keysAfter).toHaveLength(15);
+    // The demo keys plus the three made above: no second set of demo keys.
+    expect(keysAfter).toHaveLength(DEMO_KEYS.length + 3);
     const aliasesAfter = ((await second.send(new ListAliasesCommand({}))).Aliases ?? [])
       .map((a) => `${a.AliasName}=${a.TargetKeyId}`)
       .sort();
