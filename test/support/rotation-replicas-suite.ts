@@ -9,12 +9,14 @@ import { createHash } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecryptCommand,
+  DescribeKeyCommand,
   EncryptCommand,
   ListKeyRotationsCommand,
   RotateKeyOnDemandCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { freePort } from './daemon';
+import { eventually } from './eventually';
 import {
   freshConnectionKms,
   killEveryQkms,
@@ -68,12 +70,27 @@ const decrypt = async (kms: KMSClient, blob: Buffer): Promise<string> =>
     (await kms.send(new DecryptCommand({ CiphertextBlob: blob }))).Plaintext as Uint8Array,
   ).toString();
 
+/**
+ * A new symmetric key made on `a`, once `b` serves it too: a new key reaches another process
+ * within the documented bound (about a second), and these tests race rotations against each
+ * other, not against the key's creation.
+ */
+async function keySeenByBoth(a: Replica, b: Replica): Promise<string> {
+  const keyId = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const seen = await eventually(
+    () => b.kms.send(new DescribeKeyCommand({ KeyId: keyId })).then(() => true),
+    5000,
+  );
+  expect(seen).toBe(true);
+  return keyId;
+}
+
 const materialId = (blob: Buffer): string =>
   createHash('sha256').update(blob.subarray(20, 36)).digest('hex');
 
 it('each process decrypts what the other encrypted after rotations on either', async () => {
   const [a, b] = replicas as [Replica, Replica];
-  const keyId = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const keyId = await keySeenByBoth(a, b);
   const made: { blob: Buffer; text: string }[] = [];
   for (let i = 0; i < 4; i++) {
     const [writer, reader] = i % 2 === 0 ? [a, b] : [b, a];
@@ -90,7 +107,7 @@ it('each process decrypts what the other encrypted after rotations on either', a
 
 it('two concurrent on-demand rotations, one on each process, both record their material', async () => {
   const [a, b] = replicas as [Replica, Replica];
-  const keyId = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const keyId = await keySeenByBoth(a, b);
   for (let round = 0; round < 3; round++) {
     const answers = await Promise.all([
       a.kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId })),
@@ -116,7 +133,7 @@ it('two concurrent on-demand rotations, one on each process, both record their m
 
 it('a restarted process decrypts what both made before', async () => {
   const [a, b] = replicas as [Replica, Replica];
-  const keyId = (await a.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const keyId = await keySeenByBoth(a, b);
   const made: { blob: Buffer; text: string }[] = [];
   for (const r of [a, b, a]) {
     await r.kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
