@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KmsError } from '../errors/kms-error';
+import { asBuffer } from '../pkcs11/bytes';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -133,8 +134,7 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 
 /** The wire form of an output value: binary members become base64 strings. */
 function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array)
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array) return asBuffer(value).toString('base64');
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value !== 'object' || value === null) return value;
   // Whatever serialises itself (a KmsError's envelope) does so, as under JSON.stringify.

@@ -17,6 +17,7 @@ import { ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './input-schema';
 import { dryRunSucceeded } from './key-use';
 import type { OperationContext } from './operation';
 import { sealWithKey } from './symmetric-encryption';
+import { asBuffer } from '../pkcs11/bytes';
 
 export const DATA_KEY_SPECS = ['AES_256', 'AES_128'] as const;
 const SPEC_BYTES: Readonly<Record<(typeof DATA_KEY_SPECS)[number], number>> = {
@@ -92,7 +93,7 @@ export async function makeDataKey(
   }
   if (request.DryRun) dryRunSucceeded();
   const fresh = await ctx.token.generateRandom(bytes);
-  const plaintext = Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength);
+  const plaintext = asBuffer(fresh);
   const ciphertextBlob = await sealWithKey(key, plaintext, context, ctx);
   return { keyArn: key.arn, plaintext, ciphertextBlob };
 }

@@ -13,6 +13,7 @@ import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from '
 import { GRANT_TOKENS, KEY_ID } from './input-schema';
 import { assertKeyUsage, assertUsable, dryRunSucceeded } from './key-use';
 import { defineOperation, type OperationContext } from './operation';
+import { asBuffer } from '../pkcs11/bytes';
 
 const OPERATION = 'DeriveSharedSecret';
 
@@ -78,7 +79,7 @@ export const deriveSharedSecret = defineOperation({
     const secret = await ctx.token.deriveSharedSecret(key.record.locator, peer.point, plan.bytes);
     return {
       KeyId: key.arn,
-      SharedSecret: Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength),
+      SharedSecret: asBuffer(secret),
       KeyOrigin: key.record.origin,
       KeyAgreementAlgorithm: input.KeyAgreementAlgorithm,
     };

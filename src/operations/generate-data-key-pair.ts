@@ -16,6 +16,7 @@ import { assertKeyUsage, assertUsable, dryRunSucceeded } from './key-use';
 import { defineOperation, type Operation, type OperationContext } from './operation';
 import { encryptionPlan } from './encryption-input';
 import { sealWithKey } from './symmetric-encryption';
+import { asBuffer } from '../pkcs11/bytes';
 
 /** DataKeyPairSpec in botocore's model: SM2 is there, for China Regions only. */
 export const DATA_KEY_PAIR_SPECS = [
@@ -91,7 +92,7 @@ function components(pair: ExportedKeyPair): PrivateKeyComponents {
   const part = (name: string): Buffer => {
     const value = pair.privateKey[name];
     if (!value) throw new Error(`the token returned no ${name} for the data key pair`);
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return asBuffer(value);
   };
   const pub = pair.publicKey;
   if (pub.kind === 'rsa') {

@@ -5,6 +5,7 @@ import { KmsError } from '../errors/kms-error';
 import { RECIPIENT, RECIPIENT_ERROR, refuseRecipient } from './encryption-input';
 import { HSM_CALL } from './error-tables';
 import { defineOperation } from './operation';
+import { asBuffer } from '../pkcs11/bytes';
 
 const OPERATION = 'GenerateRandom';
 
@@ -45,6 +46,6 @@ export const generateRandom = defineOperation({
       );
     }
     const bytes = await ctx.token.generateRandom(input.NumberOfBytes);
-    return { Plaintext: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    return { Plaintext: asBuffer(bytes) };
   },
 });

@@ -11,6 +11,7 @@ import { modulusSized, oaepDecode, oaepEncode } from '../crypto/rsa-oaep';
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry } from '../keys/key-record';
 import type { OperationContext } from './operation';
+import { asBuffer } from '../pkcs11/bytes';
 
 /**
  * AWS answers IncorrectKeyException when an RSA ciphertext does not decrypt (it cannot tell a
@@ -57,9 +58,6 @@ async function belowModulus(
   return Buffer.compare(ciphertext, modulusSized(n, ciphertext.length)) < 0;
 }
 
-const buffer = (bytes: Uint8Array): Buffer =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 /**
  * Refuses a plaintext longer than OAEP fits in this key. The limit comes from the key spec, not
  * the token, so that a DryRun answers it without using the HSM.
@@ -90,13 +88,13 @@ export async function rsaEncrypt(
   const k = await modulusBytes(key, ctx);
   if (tokenRunsOaep(entry, ctx)) {
     return modulusSized(
-      buffer(await ctx.token.encrypt(key.record.locator, entry.tokenOaep, plaintext)),
+      asBuffer(await ctx.token.encrypt(key.record.locator, entry.tokenOaep, plaintext)),
       k,
     );
   }
   const encoded = oaepEncode(plaintext, k, entry.hash);
   return modulusSized(
-    buffer(await ctx.token.encrypt(key.record.locator, entry.rawRsa, encoded)),
+    asBuffer(await ctx.token.encrypt(key.record.locator, entry.rawRsa, encoded)),
     k,
   );
 }
@@ -115,11 +113,11 @@ export async function rsaDecrypt(
   if (tokenRunsOaep(entry, ctx)) {
     const out = await ctx.token.decrypt(key.record.locator, entry.tokenOaep, ciphertext);
     if (!out) throw doesNotDecrypt();
-    return buffer(out);
+    return asBuffer(out);
   }
   const raw = await ctx.token.decrypt(key.record.locator, entry.rawRsa, ciphertext);
   if (!raw) throw doesNotDecrypt();
-  const message = oaepDecode(modulusSized(buffer(raw), k), k, entry.hash);
+  const message = oaepDecode(modulusSized(asBuffer(raw), k), k, entry.hash);
   if (!message) throw doesNotDecrypt();
   return Buffer.from(message);
 }

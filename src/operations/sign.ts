@@ -7,6 +7,7 @@ import { DRY_RUN, HSM_CALL, KEY_LOOKUP, KEY_MATERIAL, KEY_STATE_FOR_USE } from '
 import { defineOperation, type SelfVerify } from './operation';
 import { dryRunSucceeded, signingPlan, type SigningPlan } from './key-use';
 import { SIGNING_ERRORS, SIGNING_MEMBERS } from './signing-input';
+import { asBuffer } from '../pkcs11/bytes';
 
 /** Refuses a token signature that does not verify: it is counted, logged and never returned. */
 function assertConsistent(
@@ -49,7 +50,7 @@ export const sign = defineOperation({
     const publicKey = await ctx.catalog.publicKey(key);
     const tokenInput = plan.algorithm.tokenInput(input.Message, messageType);
     const raw = await ctx.token.sign(key.record.locator, plan.mechanism, tokenInput);
-    const signature = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const signature = asBuffer(raw);
     if (ctx.selfVerify.corruptForTests)
       signature[signature.length - 1] = (signature[signature.length - 1] as number) ^ 1;
     assertConsistent(plan, publicKey, tokenInput, signature, ctx.selfVerify);

@@ -20,6 +20,7 @@ import { keyIdBytesHex } from '../keys/key-reference';
 import type { KeyLocator } from '../pkcs11/token-api';
 import { assertKeyUsage, assertUsable } from './key-use';
 import type { OperationContext } from './operation';
+import { asBuffer } from '../pkcs11/bytes';
 
 const invalidCiphertext = (): KmsError =>
   new KmsError(
@@ -71,7 +72,7 @@ export async function sealWithKey(
     gcmMechanism(iv, aad),
     plaintext,
   );
-  return encodeBlob(header, iv, Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+  return encodeBlob(header, iv, asBuffer(sealed));
 }
 
 /** The blob's parts, or InvalidCiphertextException. */
@@ -139,7 +140,7 @@ export async function openBlob(
     decoded.sealed,
   );
   if (!plaintext) throw invalidCiphertext();
-  return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+  return asBuffer(plaintext);
 }
 
 function findMaterial(key: KeyEntry, materialId: string): KeyMaterial | undefined {

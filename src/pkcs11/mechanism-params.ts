@@ -3,6 +3,7 @@
 import * as pkcs11js from 'pkcs11js';
 import { CKZ_DATA_SPECIFIED } from './constants';
 import type { MechanismSpec } from './mechanism-spec';
+import { asBuffer } from './bytes';
 
 // CK_EDDSA_PARAMS on LP64: CK_BBOOL phFlag, 7 bytes padding, CK_ULONG ulContextDataLen,
 // CK_BYTE_PTR pContextData. No context string, so the length is 0 and the pointer NULL.
@@ -12,19 +13,17 @@ function eddsaParams(prehash: boolean): Buffer {
   return params;
 }
 
-const bytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 export function toPkcs11Mechanism(spec: MechanismSpec): pkcs11js.Mechanism {
   if (spec.pss) {
     const parameter: pkcs11js.RsaPSS = { type: pkcs11js.CK_PARAMS_RSA_PSS, ...spec.pss };
     return { mechanism: spec.mechanism, parameter };
   }
   if (spec.gcm) {
-    const iv = bytes(spec.gcm.iv);
+    const iv = asBuffer(spec.gcm.iv);
     const parameter: pkcs11js.AesGCM = {
       type: pkcs11js.CK_PARAMS_AES_GCM,
       iv,
-      aad: bytes(spec.gcm.aad),
+      aad: asBuffer(spec.gcm.aad),
       ivBits: iv.length * 8,
       tagBits: spec.gcm.tagBits,
     };

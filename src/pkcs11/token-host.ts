@@ -48,6 +48,7 @@ import type {
   TokenDescription,
   TokenStats,
 } from './token-api';
+import { asBuffer } from './bytes';
 
 const MAX_SIGNATURE_BYTES = 1024;
 
@@ -457,7 +458,7 @@ export class TokenHost implements TokenApi {
       if (!key) throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
       this.initOrForget(locator, () => p11.C_SignInit(session, toPkcs11Mechanism(mechanism), key));
       // Both buffers stay referenced by this frame until the promise settles (DESIGN §10).
-      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const input = asBuffer(data);
       const output = Buffer.alloc(MAX_SIGNATURE_BYTES);
       const signature = await p11.C_SignAsync(session, input, output);
       return new Uint8Array(signature);
@@ -477,8 +478,8 @@ export class TokenHost implements TokenApi {
       this.initOrForget(locator, () =>
         p11.C_VerifyInit(session, toPkcs11Mechanism(mechanism), key),
       );
-      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      const sig = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
+      const input = asBuffer(data);
+      const sig = asBuffer(signature);
       try {
         return await p11.C_VerifyAsync(session, input, sig);
       } catch (err) {
@@ -497,7 +498,7 @@ export class TokenHost implements TokenApi {
       this.initOrForget(locator, () =>
         p11.C_EncryptInit(session, toPkcs11Mechanism(mechanism), key),
       );
-      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const input = asBuffer(data);
       const output = Buffer.alloc(input.length + MAX_SIGNATURE_BYTES);
       return new Uint8Array(await p11.C_EncryptAsync(session, input, output));
     });
@@ -515,7 +516,7 @@ export class TokenHost implements TokenApi {
       this.initOrForget(locator, () =>
         p11.C_DecryptInit(session, toPkcs11Mechanism(mechanism), key),
       );
-      const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const input = asBuffer(data);
       const output = Buffer.alloc(input.length + MAX_SIGNATURE_BYTES);
       try {
         return new Uint8Array(await p11.C_DecryptAsync(session, input, output));
@@ -536,7 +537,7 @@ export class TokenHost implements TokenApi {
       if (!handles.privateKey)
         throw new Error('QKMS_NO_PRIVATE_KEY: the key has no private key object');
       const privateKey = handles.privateKey;
-      const publicData = Buffer.from(peerPoint.buffer, peerPoint.byteOffset, peerPoint.byteLength);
+      const publicData = asBuffer(peerPoint);
       const mechanism = {
         mechanism: CKM.ECDH1_DERIVE,
         parameter: { type: pkcs11js.CK_PARAMS_EC_DH, kdf: CKD_NULL, publicData },
