@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { EXIT } from './cli/exit-codes';
 import { probeCapabilities, type Capabilities } from './crypto/capabilities';
 import type { QkmsConfig } from './config/schema';
 import type { Secret } from './config/secret';
@@ -104,7 +105,7 @@ export async function openToken(config: QkmsConfig, pin: Secret): Promise<Opened
   }
 }
 
-/** A start-up failure an operator can act on; exitCode 78 (EX_CONFIG) means "do not restart". */
+/** A start-up failure an operator can act on; EXIT.pinRefused (78) means "do not restart". */
 export class StartupError extends Error {
   constructor(
     message: string,
@@ -129,7 +130,7 @@ function startupError(label: string, err: unknown): Error {
     // Restarting would log in again with the same PIN; HSMs lock it after a few failures.
     return new StartupError(
       `login to token "${label}" failed with ${cause.ckr}. QKMS never retries a PIN: fix it before restarting (exit code 78 tells supervisors not to restart).`,
-      78,
+      EXIT.pinRefused,
     );
   }
   return new StartupError(`cannot open token "${label}": ${cause.message}`, 1);
@@ -138,8 +139,6 @@ function startupError(label: string, err: unknown): Error {
 export interface GatewayOptions {
   /** Clock in epoch seconds (tests move it to cross the deletion window). */
   readonly now?: () => number;
-  /** Tests only: flip a bit in every token signature, as a faulty HSM would. */
-  readonly corruptSignaturesForTests?: boolean;
   /** Access keys for SigV4; required when auth.mode is sigv4. */
   readonly credentials?: CredentialStore | null;
   /** The metadata database's password (metadata.store postgres). */
@@ -191,7 +190,7 @@ export async function startGateway(
       { err: String(err) },
       'the token thread ended; exiting so a fresh process takes over',
     );
-    process.exit(70);
+    process.exit(EXIT.tokenThreadEnded);
   };
   let closing = false;
   // Not ready before the start-up self-test (the capability probe signs and verifies with every
@@ -246,12 +245,7 @@ export async function startGateway(
       );
     }
     options.credentials?.watch((result) => reportReload(log, result));
-    const selfVerify = selfVerifyFor(
-      config,
-      metrics,
-      log,
-      options.corruptSignaturesForTests === true,
-    );
+    const selfVerify = selfVerifyFor(config, metrics, log);
     const app = createRequestListener({
       ctx: { catalog, store, token, capabilities, scope: config.arn, audit, selfVerify },
       log,
@@ -314,12 +308,7 @@ export async function startGateway(
   }
 }
 
-function selfVerifyFor(
-  config: QkmsConfig,
-  metrics: GatewayMetrics,
-  log: Logger,
-  corrupt: boolean,
-): SelfVerify {
+function selfVerifyFor(config: QkmsConfig, metrics: GatewayMetrics, log: Logger): SelfVerify {
   return {
     enabled: config.pkcs11.selfVerify === 'rsa',
     failed: (algorithm) => {
@@ -329,7 +318,6 @@ function selfVerifyFor(
         'the HSM returned a signature that does not verify; it was withheld',
       );
     },
-    ...(corrupt ? { corruptForTests: true } : {}),
   };
 }
 
@@ -353,7 +341,10 @@ function authenticatorFor(config: QkmsConfig, credentials: CredentialStore | nul
   if (config.auth.mode === 'none') return null;
   if (config.auth.mode === 'mtls')
     return async (req: IncomingMessage) => clientCertificatePrincipal(req);
-  if (!credentials) throw new StartupError('auth.mode is sigv4 but no credentials were loaded', 78);
+  // Loading the configuration refuses this already (exit 1, as every configuration problem);
+  // this guards callers of startGateway that pass no credentials.
+  if (!credentials)
+    throw new StartupError('auth.mode is sigv4 but no credentials were loaded', EXIT.failure);
   const options = {
     service: 'kms',
     region: config.arn.region,

@@ -1,7 +1,7 @@
 // The exit codes of every `qkms` command, in one table: the CLI returns them, `qkms --help` and
 // docs/cli.md list them, and supervisors (systemd, Kubernetes, the cluster primary) act on them.
-// 70 and 78 are set where they arise (src/gateway.ts); they are listed here so the help and the
-// documentation name every code a command can end with.
+// The gateway (src/gateway.ts) and the cluster primary (src/cluster/start-policy.ts) use this
+// table too, so the codes they end with are the ones the help and docs/cli.md describe.
 
 export const EXIT = {
   /** Done; help or version shown; a gateway stopped by a signal closed everything cleanly. */

@@ -8,6 +8,8 @@
 // again in the same context cannot succeed; a fresh process gets a fresh context, and also
 // retries every other start-up step that touches the token (the self-test, the key load).
 
+import { EXIT } from '../cli/exit-codes';
+
 /** At most this many workers are starting (opening the token) at once. The field fault showed
  * at 16 concurrent opens and not at 8; four keeps the contention low and costs little time,
  * since a worker's start-up is mostly Node's own and the token work is short. */
@@ -27,8 +29,8 @@ export function startRetryDelayMs(failed: number, random: () => number = Math.ra
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** Start-up codes a replacement would only repeat (78: the PIN was refused, never retried). */
-const FATAL_EXIT_CODES = new Set([78]);
+/** Start-up codes a replacement would only repeat (the PIN was refused, never retried). */
+const FATAL_EXIT_CODES = new Set<number>([EXIT.pinRefused]);
 
 export interface WorkerExit {
   /** The exit code; a worker ended by a signal counts as 1. */

@@ -24,8 +24,6 @@ export interface SelfVerify {
   readonly enabled: boolean;
   /** Called when a signature failed the check: metrics and logs. */
   failed(algorithm: string): void;
-  /** Tests only: corrupt each token signature, as a faulty HSM would. */
-  readonly corruptForTests?: boolean;
 }
 
 /** Output values: Buffers become base64 on the wire; dates are epoch-second numbers already. */

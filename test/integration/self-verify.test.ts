@@ -1,17 +1,35 @@
-// Pairwise self-verify: a token signature corrupted on its way out (the test hook flips a bit,
-// as a faulty CRT computation would) is refused, counted and never returned.
+// Pairwise self-verify: an HSM that turns faulty after start-up and returns RSA signatures that
+// do not verify (a bad CRT computation; the test module native/corrupt-signatures.c flips a bit
+// in what SoftHSM's C_Sign returns while a file beside it exists) has every such signature refused,
+// counted and never returned; once the fault is gone, signing works again.
 
-import { createHash } from 'node:crypto';
-import { SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { createHash, createPublicKey, verify, constants } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPublicKeyCommand, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
 import { failure } from '../support/failure';
+import { buildShim } from '../support/native-shims';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 let t: TestGateway;
+let dir: string;
+let faultFlag: string;
+const faulty = (on: boolean): void =>
+  on ? writeFileSync(faultFlag, '') : rmSync(faultFlag, { force: true });
+
 beforeAll(async () => {
-  t = await startTestGateway({ corruptSignatures: true });
+  dir = mkdtempSync(join(tmpdir(), 'qkms-self-verify-'));
+  const module = buildShim('corrupt-signatures', dir);
+  faultFlag = `${module}.faulty`;
+  t = await startTestGateway({ env: { QKMS_PKCS11_MODULE: module } });
 }, 60_000);
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => faulty(false));
 
 async function failuresCounted(): Promise<number> {
   const text = await (await fetch(`${t.gateway.metricsUrl}/metrics`)).text();
@@ -30,6 +48,7 @@ it.each([
   'withholds a corrupted %s signature over a %s message',
   async (algorithm, messageType) => {
     const before = await failuresCounted();
+    faulty(true);
     const hash = `sha${algorithm.slice(-3)}`;
     const message =
       messageType === 'RAW'
@@ -53,3 +72,27 @@ it.each([
     expect(await failuresCounted()).toBe(before + 1);
   },
 );
+
+it('signs again once the fault is gone, and what it returns verifies', async () => {
+  const KeyId = demoAlias('RSA_2048');
+  const message = Buffer.from('healthy hsm');
+  faulty(true);
+  await expect(
+    t.kms.send(
+      new SignCommand({ KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }),
+    ),
+  ).rejects.toMatchObject({ name: 'KMSInternalException' });
+  faulty(false);
+  const signed = await t.kms.send(
+    new SignCommand({ KeyId, Message: message, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }),
+  );
+  const spki = (await t.kms.send(new GetPublicKeyCommand({ KeyId }))).PublicKey as Uint8Array;
+  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  const ok = verify(
+    'sha256',
+    message,
+    { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+    Buffer.from(signed.Signature as Uint8Array),
+  );
+  expect(ok).toBe(true);
+});

@@ -3,32 +3,12 @@
 // rewriting its files (native/first-open-fails.c). Every process that initialises the module
 // takes a numbered ticket holding its pid: the record of who opened the token, in order.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const SOURCE = join(__dirname, 'native/first-open-fails.c');
-/** pkcs11js ships the OASIS headers it is built with: no -dev package needed. */
-const HEADERS = join(__dirname, '../../node_modules/pkcs11js/includes/pkcs11');
+import { buildShim } from './native-shims';
 
 /** Compiles the module into `dir`; returns its path. */
-export function buildFirstOpenFails(dir: string): string {
-  const out = join(dir, 'first-open-fails.so');
-  execFileSync('gcc', [
-    '-O2',
-    '-Wall',
-    '-Wextra',
-    '-Werror',
-    `-I${HEADERS}`,
-    '-shared',
-    '-fPIC',
-    '-o',
-    out,
-    SOURCE,
-    '-ldl',
-  ]);
-  return out;
-}
+export const buildFirstOpenFails = (dir: string): string => buildShim('first-open-fails', dir);
 
 /**
  * The daemon's environment for the module: `fail` names the tickets whose first context sees no

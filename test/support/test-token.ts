@@ -43,7 +43,6 @@ export async function startTestGateway(
     env?: Record<string, string>;
     now?: () => number;
     clientCredentials?: { accessKeyId: string; secretAccessKey: string };
-    corruptSignatures?: boolean;
     /** As QKMS_DEV_ALLOW_UNAUTHENTICATED_NETWORK=true does for `qkms dev`. */
     unauthenticatedNetwork?: boolean;
   } = {},
@@ -63,7 +62,6 @@ export async function startTestGateway(
     // Gateways given a test database's settings (options.env) are replicas of one store.
     postgresPassword,
     ...(options.now ? { now: options.now } : {}),
-    ...(options.corruptSignatures ? { corruptSignaturesForTests: true } : {}),
     ...(options.unauthenticatedNetwork ? { unauthenticatedNetwork: true } : {}),
   });
   const kms = new KMSClient({

@@ -14,15 +14,12 @@
  * $QKMS_SHIM_TARGET overrides the real module's path. Built by test/support/first-open-fails.ts
  * against the PKCS#11 headers pkcs11js ships, so no -dev package is needed.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "pkcs11.h"
+#include "pkcs11-forward.h"
 
 static CK_FUNCTION_LIST real;
 static CK_FUNCTION_LIST shim;
@@ -86,14 +83,7 @@ static CK_RV shim_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_
 
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
   if (!ready) {
-    const char *path = getenv("QKMS_SHIM_TARGET");
-    void *module = dlopen(path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
-    if (!module) return CKR_GENERAL_ERROR;
-    CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
-    CK_FUNCTION_LIST_PTR functions;
-    if (!get || get(&functions) != CKR_OK) return CKR_GENERAL_ERROR;
-    memcpy(&real, functions, sizeof real);
-    memcpy(&shim, functions, sizeof shim);
+    if (forward_load(&real, &shim) != CKR_OK) return CKR_GENERAL_ERROR;
     shim.C_Initialize = shim_initialize;
     shim.C_Finalize = shim_finalize;
     shim.C_GetSlotList = shim_get_slot_list;
