@@ -83,6 +83,10 @@ describe.each(CURVES)('parsePeerPublicKey on %s', (spec, namedCurve, oid, size) 
     ['the point at infinity (00)', Buffer.from([0])],
     ['the zero point (04 ‖ 0 ‖ 0)', Buffer.concat([Buffer.from([4]), Buffer.alloc(2 * size)])],
     ['an empty point', Buffer.alloc(0)],
+    [
+      'coordinates ≥ p (04 ‖ ff… ‖ ff…)',
+      Buffer.concat([Buffer.from([4]), Buffer.alloc(2 * size, 0xff)]),
+    ],
     ['a hybrid-form point (06/07)', Buffer.concat([Buffer.from([6]), point.subarray(1)])],
     ['a point one byte short', point.subarray(0, point.length - 1)],
     ['a point one byte long', Buffer.concat([point, Buffer.from([0])])],
