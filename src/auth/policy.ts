@@ -16,6 +16,8 @@ export const CONDITION_KEYS = [
   'kms:DataKeyPairSpec',
   /** One per encryption context key: `kms:EncryptionContext:Department`, … */
   'kms:EncryptionContext:',
+  /** The keys of the encryption context (several values: see matchesConditions). */
+  'kms:EncryptionContextKeys',
 ] as const;
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
 
@@ -77,8 +79,10 @@ function matchesKey(statement: PolicyStatement, key: KeyEntry | null): boolean {
 
 /**
  * Whether every condition of the statement holds. A condition with several request values
- * (context keys that differ only in case) holds for an allow only if all of them are listed,
- * and for a deny if any is: neither reading lets such a request slip past the statement.
+ * (kms:EncryptionContextKeys, or context keys that differ only in case) holds for an allow only
+ * if all of them are listed (AWS's ForAllValues), and for a deny if any is (ForAnyValue): neither
+ * reading lets such a request slip past the statement. A request with no value at all (no
+ * encryption context) matches neither, where AWS's ForAllValues would allow it.
  */
 function matchesConditions(statement: PolicyStatement, context: AccessRequest['context']): boolean {
   return Object.entries(statement.conditions).every(([name, allowed]) => {

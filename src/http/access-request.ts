@@ -78,18 +78,22 @@ function checksOf(operation: string): CheckMembers[] {
 }
 
 /**
- * `kms:EncryptionContext:<key>` for each entry of the request's context. Condition key names are
+ * `kms:EncryptionContext:<key>` for each entry of the request's context, and
+ * `kms:EncryptionContextKeys` listing its keys as written. Condition key names are
  * case-insensitive in AWS policies, so the name is lower-cased (policy.ts does the same); two
  * context keys that differ only in case give the name both values.
  */
 function contextConditions(value: unknown): Record<string, string[]> {
   if (typeof value !== 'object' || value === null) return {};
   const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const keys: string[] = [];
   for (const [key, entry] of Object.entries(value)) {
     if (typeof entry !== 'string') continue;
     const name = contextConditionName(key);
     out[name] = [...(out[name] ?? []), entry];
+    keys.push(key);
   }
+  if (keys.length > 0) out['kms:EncryptionContextKeys'] = keys;
   return out;
 }
 

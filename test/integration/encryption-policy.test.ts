@@ -1,6 +1,7 @@
 // Key policies for the encryption operations through the real SDK: Decrypt is checked against
 // the key a symmetric ciphertext names, ReEncrypt needs kms:ReEncryptFrom and kms:ReEncryptTo,
-// and kms:EncryptionContext:<key> and kms:EncryptionAlgorithm narrow what a principal may do.
+// and kms:EncryptionContext:<key>, kms:EncryptionContextKeys and kms:EncryptionAlgorithm narrow
+// what a principal may do.
 
 import {
   CreateAliasCommand,
@@ -18,6 +19,7 @@ const KEYS = {
   admin: { accessKeyId: 'QKMSENCADMIN0001', secretAccessKey: 'enc-admin-secret-0123456' },
   blue: { accessKeyId: 'QKMSENCBLUE00001', secretAccessKey: 'enc-blue-secret-01234567' },
   mover: { accessKeyId: 'QKMSENCMOVER0001', secretAccessKey: 'enc-mover-secret-0123456' },
+  scoped: { accessKeyId: 'QKMSENCSCOPED001', secretAccessKey: 'enc-scoped-secret-012345' },
 };
 const CREDENTIALS = `principals:\n${Object.entries(KEYS)
   .map(
@@ -43,6 +45,13 @@ const POLICY = [
   // May move ciphertexts off alias/tenants onto alias/archive, and nowhere else.
   { principals: ['mover'], actions: ['kms:ReEncryptFrom'], keys: ['alias/tenants'] },
   { principals: ['mover'], actions: ['kms:ReEncryptTo'], keys: ['alias/archive'] },
+  // May encrypt under alias/archive with a context made of these keys only.
+  {
+    principals: ['scoped'],
+    actions: ['kms:Encrypt'],
+    keys: ['alias/archive'],
+    conditions: { 'kms:EncryptionContextKeys': ['project', 'stage'] },
+  },
 ];
 
 let t: TestGateway;
@@ -124,6 +133,34 @@ it('allows a tenant its own context value and nothing else', async () => {
     ),
   );
   expect(none.message).toBe(denied('blue', 'kms:Encrypt', tenants));
+});
+
+it('kms:EncryptionContextKeys: only contexts made of the listed keys, and only with a context', async () => {
+  const encrypt = (EncryptionContext?: Record<string, string>) =>
+    client('scoped').send(
+      new EncryptCommand({
+        KeyId: 'alias/archive',
+        Plaintext: Buffer.from('scoped'),
+        ...(EncryptionContext ? { EncryptionContext } : {}),
+      }),
+    );
+  const context = { project: 'p1', stage: 'prod' };
+  const sealed = await encrypt(context);
+  const opened = await client('admin').send(
+    new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: context }),
+  );
+  expect(Buffer.from(opened.Plaintext as Uint8Array).toString()).toBe('scoped');
+  await encrypt({ stage: 'dev' });
+  const refusals: (Record<string, string> | undefined)[] = [
+    { project: 'p1', owner: 'me' },
+    { Project: 'p1' },
+    undefined,
+  ];
+  for (const refused of refusals) {
+    const err = await failure(encrypt(refused));
+    expect(err.name).toBe('AccessDeniedException');
+    expect(err.message).toBe(denied('scoped', 'kms:Encrypt', archive));
+  }
 });
 
 it('checks Decrypt against the key the ciphertext names, not only a KeyId', async () => {

@@ -30,6 +30,8 @@ export const CONDITION_KEY_DOCS: Readonly<Record<ConditionKey, string>> = {
   'kms:DataKeyPairSpec': 'the `KeyPairSpec` of the request',
   'kms:EncryptionContext:':
     'written `kms:EncryptionContext:<key>`: the value of that key in the encryption context (a request without the key does not match)',
+  'kms:EncryptionContextKeys':
+    'the keys of the encryption context; an allow needs every one listed, a deny any one, and a request without a context matches neither',
 };
 
 const conditionName = (key: ConditionKey): string => (key.endsWith(':') ? `${key}<key>` : key);

@@ -215,6 +215,41 @@ describe('condition keys', () => {
     expect(allowed(p, 'GenerateRandom', { NumberOfBytes: 16 })).toBe(false);
   });
 
+  it('kms:EncryptionContextKeys: an allow needs every context key listed, a deny any one', () => {
+    const p = policy([
+      {
+        principals: ['app'],
+        actions: ['kms:Encrypt', 'kms:Decrypt'],
+        conditions: { 'kms:EncryptionContextKeys': ['tenant', 'stage'] },
+      },
+      {
+        effect: 'deny',
+        principals: ['app'],
+        actions: ['kms:Encrypt'],
+        conditions: { 'kms:EncryptionContextKeys': ['debug'] },
+      },
+    ]);
+    const encrypt = (EncryptionContext?: Record<string, string>) =>
+      allowed(p, 'Encrypt', { KeyId: SOURCE, ...(EncryptionContext ? { EncryptionContext } : {}) });
+    expect(encrypt({ tenant: 'blue' })).toBe(true);
+    expect(encrypt({ tenant: 'blue', stage: 'prod' })).toBe(true);
+    // A key the allow does not list, a deny's key among listed ones, a key in another case
+    // (context keys are compared as written, as AWS's StringEquals does).
+    expect(encrypt({ tenant: 'blue', owner: 'x' })).toBe(false);
+    expect(encrypt({ tenant: 'blue', debug: '1' })).toBe(false);
+    expect(encrypt({ Tenant: 'blue' })).toBe(false);
+    // No context: the allow does not match (AWS's ForAllValues would allow it).
+    expect(encrypt()).toBe(false);
+    expect(encrypt({})).toBe(false);
+    // Decrypt is checked against the context it is given, on the key its blob names.
+    expect(
+      allowed(p, 'Decrypt', { CiphertextBlob: blobOf(SOURCE), EncryptionContext: { stage: 'a' } }),
+    ).toBe(true);
+    expect(
+      allowed(p, 'Decrypt', { CiphertextBlob: blobOf(SOURCE), EncryptionContext: { other: 'a' } }),
+    ).toBe(false);
+  });
+
   it('refuses condition names it does not know, and a context condition without a key', () => {
     const problems: string[] = [];
     parsePolicy(
@@ -222,7 +257,7 @@ describe('condition keys', () => {
         {
           principals: ['app'],
           actions: ['kms:Encrypt'],
-          conditions: { 'kms:EncryptionContext:': ['x'], 'kms:EncryptionContextKeys': ['x'] },
+          conditions: { 'kms:EncryptionContext:': ['x'], 'kms:EncryptionContextKey': ['x'] },
         },
       ],
       problems,
@@ -230,5 +265,6 @@ describe('condition keys', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^policy\[0\]\.conditions: kms:EncryptionContext: is not one of /);
     expect(problems[1]).toContain('kms:EncryptionContext:<key>');
+    expect(problems[1]).toContain('kms:EncryptionContextKeys');
   });
 });
