@@ -60,6 +60,8 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly inFlight = new Set<string>();
   /** Shared secrets by purpose, as read by ensureSharedSecret. */
   private readonly secrets = new Map<string, Buffer>();
+  /** Purposes a read-only process found no secret for: looked for again at every refresh. */
+  private readonly missingSecrets = new Set<string>();
 
   constructor(options: PostgresStoreOptions) {
     this.core = new PgCore(options);
@@ -86,8 +88,15 @@ export class PostgresMetadataStore implements MetadataStore {
     this.core.onChange(listener);
   }
 
-  refresh(): Promise<void> {
-    return this.core.refresh();
+  async refresh(): Promise<void> {
+    await this.core.refresh();
+    for (const purpose of [...this.missingSecrets]) {
+      const value = await this.core.withClient((client) => this.readSecret(client, purpose));
+      if (value) {
+        this.secrets.set(purpose, value);
+        this.missingSecrets.delete(purpose);
+      }
+    }
   }
 
   health(): StoreHealth {
@@ -346,21 +355,26 @@ export class PostgresMetadataStore implements MetadataStore {
           [this.core.scopeId, purpose, randomBytes(32)],
         );
       }
-      const exists = this.options.readOnly ? await this.core.tablesExist(client) : true;
-      if (!exists) return undefined;
-      const { rows } = await client.query<{ value: Buffer }>(
-        `SELECT value FROM ${this.schema}.secrets WHERE scope = $1 AND purpose = $2`,
-        [this.core.scopeId, purpose],
-      );
-      return rows[0]?.value;
+      return this.readSecret(client, purpose);
     });
     if (value) {
       this.secrets.set(purpose, value);
       return;
     }
+    this.missingSecrets.add(purpose);
     this.options.warn(
-      `no shared ${purpose} secret in the database yet: this read-only process uses its own until it restarts after a writable one made it`,
+      `no shared ${purpose} secret in the database yet: this read-only process uses its own until a writable one makes it`,
     );
+  }
+
+  /** The secret for `purpose`, if the schema exists (a read-only process does not make it) and has one. */
+  private async readSecret(client: PoolClient, purpose: string): Promise<Buffer | undefined> {
+    if (this.options.readOnly && !(await this.core.tablesExist(client))) return undefined;
+    const { rows } = await client.query<{ value: Buffer }>(
+      `SELECT value FROM ${this.schema}.secrets WHERE scope = $1 AND purpose = $2`,
+      [this.core.scopeId, purpose],
+    );
+    return rows[0]?.value;
   }
 
   /** One per purpose: the primary key (scope, purpose) allows no second, and none is changed. */
