@@ -69,7 +69,7 @@ export function buildProgram(actions: CliActions, output: CliOutput): Program {
   };
   const root = new Command('qkms')
     .description(
-      'QKMS: a signing gateway that speaks the AWS KMS JSON protocol and signs inside a PKCS#11 token',
+      'QKMS: a gateway that speaks the AWS KMS JSON protocol and signs, MACs, encrypts and agrees keys inside a PKCS#11 token',
     )
     .addCommand(serveCommand((options) => settle(actions.serve(options))))
     .addCommand(devCommand((options) => settle(actions.dev(options))))

@@ -76,7 +76,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
   ].map((op) => [op.name, op]),
 );
 
-/** KMS operations that exist but that a signing gateway does not serve. */
+/** KMS operations that exist but that QKMS does not serve. */
 export const NOT_SERVED: ReadonlySet<string> = new Set([
   'GetParametersForImport',
   'ImportKeyMaterial',
