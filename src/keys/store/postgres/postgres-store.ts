@@ -367,7 +367,7 @@ export class PostgresMetadataStore implements MetadataStore {
     );
   }
 
-  /** The secret for `purpose`, if the schema exists (a read-only process does not make it) and has one. */
+  /** The secret for `purpose`, if there is one (a read-only process may find no schema yet). */
   private async readSecret(client: PoolClient, purpose: string): Promise<Buffer | undefined> {
     if (this.options.readOnly && !(await this.core.tablesExist(client))) return undefined;
     const { rows } = await client.query<{ value: Buffer }>(
