@@ -104,6 +104,12 @@ export const perCall = {
     type: 'string',
     pattern: `^${UUID}$`,
   }),
+  /** KeyMaterialId: the SHA-256 of a material's id (operations/material-id.ts). */
+  keyMaterialId: (): Placeholder => ({
+    $placeholder: '<key material id, 64 hex digits>',
+    type: 'string',
+    pattern: '^[0-9a-f]{64}$',
+  }),
   marker: (): Placeholder => ({
     $placeholder: '<marker>',
     type: 'string',

@@ -27,6 +27,13 @@ const member = (shape: Shape, doc: string): OutputMember => ({ shape, doc });
 
 export const KEY_ARN_OUT = member(STRING, 'The key ARN of the key used.');
 
+/** KeyMaterialId and its kin: which version of a symmetric key's material was used. */
+export const keyMaterialOut = (what: string): ReturnType<typeof member> =>
+  member(
+    STRING,
+    `The key material ${what}: the SHA-256 of its id, 64 hex digits, as ListKeyRotations lists it.`,
+  );
+
 export const ENCRYPTION_ALGORITHMS_OUT = member(
   { kind: 'list', of: enumOf(ENCRYPTION_ALGORITHMS) },
   "The encryption algorithms of an ENCRYPT_DECRYPT key that this gateway's HSM can perform.",
@@ -80,6 +87,9 @@ export const KEY_METADATA: OutputMember = member(
       EncryptionAlgorithms: ENCRYPTION_ALGORITHMS_OUT,
       KeyAgreementAlgorithms: KEY_AGREEMENT_ALGORITHMS_OUT,
       MultiRegion: member(BOOLEAN, 'Always false.'),
+      CurrentKeyMaterialId: keyMaterialOut(
+        'Encrypt uses now (SYMMETRIC_DEFAULT keys only; it changes at each rotation)',
+      ),
     },
   },
   "The key's metadata.",

@@ -63,6 +63,7 @@ export interface DataKey {
   readonly keyArn: string;
   readonly plaintext: Buffer;
   readonly ciphertextBlob: Buffer;
+  readonly keyMaterialId: string;
 }
 
 /** The data key's length; AWS's one message for both and for neither. */
@@ -94,6 +95,11 @@ export async function makeDataKey(
   if (request.DryRun) dryRunSucceeded();
   const fresh = await ctx.token.generateRandom(bytes);
   const plaintext = asBuffer(fresh);
-  const ciphertextBlob = await sealWithKey(key, plaintext, context, ctx);
-  return { keyArn: key.arn, plaintext, ciphertextBlob };
+  const sealed = await sealWithKey(key, plaintext, context, ctx);
+  return {
+    keyArn: key.arn,
+    plaintext,
+    ciphertextBlob: sealed.blob,
+    keyMaterialId: sealed.keyMaterialId,
+  };
 }

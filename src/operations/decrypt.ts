@@ -69,11 +69,13 @@ export const decrypt = defineOperation({
     };
     const plan = await sourceKey(source, 'Decrypt', 'KeyId', ctx);
     if (input.DryRun) dryRunSucceeded();
-    const plaintext = await openCiphertext(plan, ctx);
+    const opened = await openCiphertext(plan, ctx);
     return {
       KeyId: plan.key.arn,
-      Plaintext: plaintext,
+      Plaintext: opened.plaintext,
       EncryptionAlgorithm: plan.algorithm.name,
+      // Present for symmetric ciphertexts only, as in AWS KMS.
+      ...(opened.keyMaterialId ? { KeyMaterialId: opened.keyMaterialId } : {}),
     };
   },
 });

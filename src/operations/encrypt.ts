@@ -48,7 +48,8 @@ export const encrypt = defineOperation({
       return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: algorithm.name };
     }
     if (input.DryRun) dryRunSucceeded();
-    const blob = await sealWithKey(key, input.Plaintext, context, ctx);
+    // AWS KMS's Encrypt answer names no key material (GenerateDataKey's does).
+    const { blob } = await sealWithKey(key, input.Plaintext, context, ctx);
     return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: algorithm.name };
   },
 });

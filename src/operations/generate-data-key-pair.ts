@@ -139,11 +139,12 @@ function dataKeyPairOperation(name: string, withPlaintext: boolean): Operation {
       const pkcs8 = privateKeyPkcs8(components(pair));
       const sealed = await sealWithKey(key, pkcs8, input.EncryptionContext, ctx);
       return {
-        PrivateKeyCiphertextBlob: sealed,
+        PrivateKeyCiphertextBlob: sealed.blob,
         ...(withPlaintext ? { PrivateKeyPlaintext: pkcs8 } : {}),
         PublicKey: spkiDer(pair.publicKey),
         KeyId: key.arn,
         KeyPairSpec: spec,
+        KeyMaterialId: sealed.keyMaterialId,
       };
     },
   });

@@ -13,6 +13,10 @@ export const generateDataKeyWithoutPlaintext = defineOperation({
     const made = await makeDataKey(input, 'GenerateDataKeyWithoutPlaintext', ctx);
     // The plaintext copy never leaves this process: wipe it rather than wait for the collector.
     made.plaintext.fill(0);
-    return { CiphertextBlob: made.ciphertextBlob, KeyId: made.keyArn };
+    return {
+      CiphertextBlob: made.ciphertextBlob,
+      KeyId: made.keyArn,
+      KeyMaterialId: made.keyMaterialId,
+    };
   },
 });

@@ -14,6 +14,11 @@ export const generateDataKey = defineOperation({
   async handle(input, ctx) {
     refuseRecipient(input.Recipient);
     const made = await makeDataKey(input, 'GenerateDataKey', ctx);
-    return { CiphertextBlob: made.ciphertextBlob, Plaintext: made.plaintext, KeyId: made.keyArn };
+    return {
+      CiphertextBlob: made.ciphertextBlob,
+      Plaintext: made.plaintext,
+      KeyId: made.keyArn,
+      KeyMaterialId: made.keyMaterialId,
+    };
   },
 });

@@ -4,10 +4,13 @@ import { KEY_SPEC_TABLE } from '../crypto/key-specs';
 import type { KeyEntry } from '../keys/key-record';
 import type { OperationContext, OperationOutput } from './operation';
 import { servedAlgorithms } from './key-use';
+import { keyMaterialId } from './material-id';
 
 export function keyMetadata(key: KeyEntry, ctx: OperationContext): OperationOutput {
   const r = key.record;
   const spec = KEY_SPEC_TABLE[r.keySpec];
+  // Symmetric encryption keys have materials; the newest is the one Encrypt uses.
+  const current = r.materials?.[r.materials.length - 1];
   return {
     AWSAccountId: ctx.scope.account,
     KeyId: r.keyId,
@@ -24,5 +27,6 @@ export function keyMetadata(key: KeyEntry, ctx: OperationContext): OperationOutp
     KeySpec: r.keySpec,
     ...servedAlgorithms(key, ctx),
     MultiRegion: false,
+    ...(current ? { CurrentKeyMaterialId: keyMaterialId(current.materialId) } : {}),
   };
 }

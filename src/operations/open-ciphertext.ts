@@ -8,7 +8,7 @@ import { KmsError } from '../errors/kms-error';
 import { encryptionPlan, type EncryptionPlan } from './encryption-input';
 import type { OperationContext } from './operation';
 import { rsaDecrypt } from './rsa-encryption';
-import { blobKey, openBlob, parseBlob } from './symmetric-encryption';
+import { blobKey, openBlob, parseBlob, type Opened } from './symmetric-encryption';
 
 export interface CiphertextSource {
   readonly blob: Buffer | undefined;
@@ -66,9 +66,9 @@ export async function sourceKey(
 }
 
 /** Decrypts what sourceKey planned; InvalidCiphertextException / IncorrectKeyException if it fails. */
-export async function openCiphertext(plan: OpenPlan, ctx: OperationContext): Promise<Buffer> {
+export async function openCiphertext(plan: OpenPlan, ctx: OperationContext): Promise<Opened> {
   if (plan.algorithm.kind === 'rsa-oaep') {
-    return rsaDecrypt(plan.key, plan.algorithm, plan.blob, ctx);
+    return { plaintext: await rsaDecrypt(plan.key, plan.algorithm, plan.blob, ctx) };
   }
   return openBlob(plan.key, plan.decoded ?? parseBlob(plan.blob), plan.context, ctx);
 }

@@ -85,27 +85,30 @@ export const reEncrypt = defineOperation({
       ctx,
     );
     if (input.DryRun) dryRunSucceeded();
-    const plaintext = await openCiphertext(source, ctx);
+    const { plaintext, keyMaterialId: sourceMaterial } = await openCiphertext(source, ctx);
     try {
       const algorithm = destination.algorithm;
-      let blob: Buffer;
+      let sealed: { blob: Buffer; keyMaterialId?: string };
       if (algorithm.kind === 'rsa-oaep') {
         assertRsaPlaintextFits(destinationKey, algorithm, plaintext);
-        blob = await rsaEncrypt(destinationKey, algorithm, plaintext, ctx);
+        sealed = { blob: await rsaEncrypt(destinationKey, algorithm, plaintext, ctx) };
       } else {
-        blob = await sealWithKey(
+        sealed = await sealWithKey(
           destinationKey,
           plaintext,
           input.DestinationEncryptionContext,
           ctx,
         );
       }
+      // The material ids are present only for the symmetric sides, as in AWS KMS.
       return {
-        CiphertextBlob: blob,
+        CiphertextBlob: sealed.blob,
         SourceKeyId: source.key.arn,
         KeyId: destinationKey.arn,
         SourceEncryptionAlgorithm: source.algorithm.name,
         DestinationEncryptionAlgorithm: algorithm.name,
+        ...(sourceMaterial ? { SourceKeyMaterialId: sourceMaterial } : {}),
+        ...(sealed.keyMaterialId ? { DestinationKeyMaterialId: sealed.keyMaterialId } : {}),
       };
     } finally {
       // ReEncrypt never returns the plaintext: wipe it rather than wait for the collector.

@@ -17,6 +17,7 @@ import type { EncryptionContext } from '../crypto/encryption-context';
 import { KmsError } from '../errors/kms-error';
 import type { KeyEntry, KeyMaterial } from '../keys/key-record';
 import { keyIdBytesHex } from '../keys/key-reference';
+import { keyMaterialId } from './material-id';
 import type { KeyLocator } from '../pkcs11/token-api';
 import { assertKeyUsage, assertUsable } from './key-use';
 import type { OperationContext } from './operation';
@@ -54,13 +55,25 @@ export function assertSymmetricKey(key: KeyEntry): void {
   }
 }
 
-/** Encrypts `plaintext` under the key's newest material; returns the ciphertext blob. */
+/** A plaintext and, for a symmetric ciphertext, the material that opened it. */
+export interface Opened {
+  readonly plaintext: Buffer;
+  readonly keyMaterialId?: string;
+}
+
+/** A blob and the material that sealed it, as KeyMaterialId reports it. */
+export interface SealedBlob {
+  readonly blob: Buffer;
+  readonly keyMaterialId: string;
+}
+
+/** Encrypts `plaintext` under the key's newest material. */
 export async function sealWithKey(
   key: KeyEntry,
   plaintext: Buffer,
   context: EncryptionContext | undefined,
   ctx: OperationContext,
-): Promise<Buffer> {
+): Promise<SealedBlob> {
   const materials = key.record.materials ?? [];
   const material = materials[materials.length - 1];
   if (!material) throw new KmsError('KMSInvalidStateException', `${key.arn} has no key material.`);
@@ -72,7 +85,10 @@ export async function sealWithKey(
     gcmMechanism(iv, aad),
     plaintext,
   );
-  return encodeBlob(header, iv, asBuffer(sealed));
+  return {
+    blob: encodeBlob(header, iv, asBuffer(sealed)),
+    keyMaterialId: keyMaterialId(material.materialId),
+  };
 }
 
 /** The blob's parts, or InvalidCiphertextException. */
@@ -121,7 +137,7 @@ export async function openBlob(
   decoded: DecodedBlob,
   context: EncryptionContext | undefined,
   ctx: OperationContext,
-): Promise<Buffer> {
+): Promise<Opened> {
   let current = key;
   let material = findMaterial(current, decoded.header.materialId);
   if (!material) {
@@ -140,7 +156,7 @@ export async function openBlob(
     decoded.sealed,
   );
   if (!plaintext) throw invalidCiphertext();
-  return asBuffer(plaintext);
+  return { plaintext: asBuffer(plaintext), keyMaterialId: keyMaterialId(material.materialId) };
 }
 
 function findMaterial(key: KeyEntry, materialId: string): KeyMaterial | undefined {

@@ -118,7 +118,14 @@ describe.each(SPECS)('a $spec data key pair', ({ spec, type, size }) => {
       new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: SYMMETRIC, KeyPairSpec: spec }),
     );
     expect(Object.keys(out).sort()).toEqual(
-      ['$metadata', 'KeyId', 'KeyPairSpec', 'PrivateKeyCiphertextBlob', 'PublicKey'].sort(),
+      [
+        '$metadata',
+        'KeyId',
+        'KeyMaterialId',
+        'KeyPairSpec',
+        'PrivateKeyCiphertextBlob',
+        'PublicKey',
+      ].sort(),
     );
     expect(out.KeyId).toBe(symmetricArn);
     expect(out.KeyPairSpec).toBe(spec);

@@ -9,17 +9,22 @@ import {
   CancelKeyDeletionCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DescribeKeyCommand,
   DisableKeyCommand,
   DisableKeyRotationCommand,
   DisabledException,
   EnableKeyCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
+  GenerateDataKeyCommand,
+  GenerateDataKeyPairCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
   GetKeyRotationStatusCommand,
   InvalidCiphertextException,
   InvalidMarkerException,
   KMSInvalidStateException,
   ListKeyRotationsCommand,
+  ReEncryptCommand,
   RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
   UnsupportedOperationException,
@@ -113,6 +118,76 @@ describe('ciphertexts across rotations', () => {
     const dates = rotations.map((r) => (r.RotationDate as Date).getTime() / 1000);
     expect(dates).toEqual([...dates].sort((a, b) => a - b));
     expect(dates[3]).toBe(clock);
+  });
+
+  it('names the material each answer used, as AWS KMS does, and none for RSA', async () => {
+    const { keyId } = await newKey();
+    const current = async (id: string) =>
+      (await t.kms.send(new DescribeKeyCommand({ KeyId: id }))).KeyMetadata?.CurrentKeyMaterialId;
+    const first = await encrypt(t.kms, keyId, 'first');
+    expect(await current(keyId)).toBe(materialIdOf(first));
+    await t.kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
+    const second = await encrypt(t.kms, keyId, 'second');
+    const newest = materialIdOf(second);
+    expect(newest).not.toBe(materialIdOf(first));
+    expect(await current(keyId)).toBe(newest);
+
+    // Decrypt reports the material that opened the blob, the old one for an old blob.
+    const opened = await t.kms.send(
+      new DecryptCommand({ CiphertextBlob: first, EncryptionContext: { text: 'first' } }),
+    );
+    expect(opened.KeyMaterialId).toBe(materialIdOf(first));
+    // Data keys and data key pairs are sealed under the newest material.
+    const dataKey = await t.kms.send(
+      new GenerateDataKeyCommand({ KeyId: keyId, NumberOfBytes: 32 }),
+    );
+    expect(dataKey.KeyMaterialId).toBe(newest);
+    expect(materialIdOf(Buffer.from(dataKey.CiphertextBlob as Uint8Array))).toBe(newest);
+    const sealedOnly = await t.kms.send(
+      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_128' }),
+    );
+    expect(sealedOnly.KeyMaterialId).toBe(newest);
+    const pair = await t.kms.send(
+      new GenerateDataKeyPairCommand({ KeyId: keyId, KeyPairSpec: 'ECC_NIST_P256' }),
+    );
+    expect(pair.KeyMaterialId).toBe(newest);
+    expect(materialIdOf(Buffer.from(pair.PrivateKeyCiphertextBlob as Uint8Array))).toBe(newest);
+    // ReEncrypt: both sides symmetric, both named.
+    const moved = await t.kms.send(
+      new ReEncryptCommand({
+        CiphertextBlob: first,
+        SourceEncryptionContext: { text: 'first' },
+        DestinationKeyId: keyId,
+      }),
+    );
+    expect(moved.SourceKeyMaterialId).toBe(materialIdOf(first));
+    expect(moved.DestinationKeyMaterialId).toBe(newest);
+    expect(materialIdOf(Buffer.from(moved.CiphertextBlob as Uint8Array))).toBe(newest);
+
+    // An RSA key has no materials to name, on either side.
+    const rsa = (
+      await t.kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' }))
+    ).KeyMetadata?.KeyId as string;
+    expect(await current(rsa)).toBeUndefined();
+    const toRsa = await t.kms.send(
+      new ReEncryptCommand({
+        CiphertextBlob: second,
+        SourceEncryptionContext: { text: 'second' },
+        DestinationKeyId: rsa,
+        DestinationEncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      }),
+    );
+    expect(toRsa.SourceKeyMaterialId).toBe(newest);
+    expect(toRsa.DestinationKeyMaterialId).toBeUndefined();
+    const rsaOpened = await t.kms.send(
+      new DecryptCommand({
+        CiphertextBlob: toRsa.CiphertextBlob,
+        KeyId: rsa,
+        EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      }),
+    );
+    expect(Buffer.from(rsaOpened.Plaintext as Uint8Array).toString()).toBe('second');
+    expect(rsaOpened.KeyMaterialId).toBeUndefined();
   });
 
   it('fails closed on a blob naming a material the key does not have, or another of its materials', async () => {

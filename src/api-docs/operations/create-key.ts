@@ -111,6 +111,7 @@ export const createKeyDoc: OperationDoc = {
             CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
             KeySpec: 'SYMMETRIC_DEFAULT',
             EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+            CurrentKeyMaterialId: perCall.keyMaterialId(),
           },
         },
       },

@@ -3,7 +3,14 @@
 import { DATA_KEY_PAIR_SPECS } from '../../operations/generate-data-key-pair';
 import type { OperationDoc, OutputMembers } from '../doc-types';
 import { KEYS, aliasOf, arnOf, perCall } from '../example-values';
-import { DRY_RUN_DOC, enumOf, GRANT_TOKENS_DOC, KEY_ID_DOC, member } from '../shared-docs';
+import {
+  DRY_RUN_DOC,
+  enumOf,
+  GRANT_TOKENS_DOC,
+  KEY_ID_DOC,
+  keyMaterialOut,
+  member,
+} from '../shared-docs';
 
 const RULES = [
   'The key seals the private key: it must be a `SYMMETRIC_DEFAULT` key (key usage `ENCRYPT_DECRYPT`) and `Enabled`. Asymmetric, HMAC and signing keys are refused.',
@@ -31,6 +38,7 @@ const COMMON_OUT: OutputMembers = {
   PublicKey: member(BLOB, 'The DER SubjectPublicKeyInfo (RFC 5280), base64-encoded on the wire.'),
   KeyId: member({ kind: 'string' }, 'The key ARN of the key that sealed the private key.'),
   KeyPairSpec: member(enumOf(DATA_KEY_PAIR_SPECS), 'The kind of key pair generated.'),
+  KeyMaterialId: keyMaterialOut('that sealed the private key (the newest)'),
 };
 
 const P256_REQUEST = {
@@ -67,6 +75,7 @@ export const generateDataKeyPairDoc: OperationDoc = {
           PublicKey: perCall.base64('91-byte DER SubjectPublicKeyInfo'),
           KeyId: arnOf(KEYS.symmetric),
           KeyPairSpec: 'ECC_NIST_P256',
+          KeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },
@@ -113,6 +122,7 @@ export const generateDataKeyPairWithoutPlaintextDoc: OperationDoc = {
           PublicKey: perCall.base64('422-byte DER SubjectPublicKeyInfo'),
           KeyId: arnOf(KEYS.symmetric),
           KeyPairSpec: 'RSA_3072',
+          KeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },

@@ -2,7 +2,14 @@
 
 import type { OperationDoc } from '../doc-types';
 import { KEYS, aliasOf, arnOf, perCall } from '../example-values';
-import { DRY_RUN_DOC, GRANT_TOKENS_DOC, KEY_ARN_OUT, KEY_ID_DOC, member } from '../shared-docs';
+import {
+  DRY_RUN_DOC,
+  GRANT_TOKENS_DOC,
+  KEY_ARN_OUT,
+  KEY_ID_DOC,
+  keyMaterialOut,
+  member,
+} from '../shared-docs';
 
 const RULES = [
   'The key must be a `SYMMETRIC_DEFAULT` key (key usage `ENCRYPT_DECRYPT`) and be `Enabled`.',
@@ -46,6 +53,7 @@ export const generateDataKeyDoc: OperationDoc = {
     CiphertextBlob: CIPHERTEXT_OUT,
     Plaintext: member({ kind: 'blob' }, 'The data key, base64-encoded on the wire.'),
     KeyId: KEY_ARN_OUT,
+    KeyMaterialId: keyMaterialOut('that sealed the data key (the newest)'),
   },
   examples: [
     {
@@ -58,6 +66,7 @@ export const generateDataKeyDoc: OperationDoc = {
           CiphertextBlob: perCall.base64('96-byte ciphertext blob'),
           Plaintext: perCall.base64('32-byte data key'),
           KeyId: arnOf(KEYS.symmetric),
+          KeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },
@@ -81,7 +90,11 @@ export const generateDataKeyWithoutPlaintextDoc: OperationDoc = {
   ],
   rules: RULES,
   members: MEMBERS,
-  output: { CiphertextBlob: CIPHERTEXT_OUT, KeyId: KEY_ARN_OUT },
+  output: {
+    CiphertextBlob: CIPHERTEXT_OUT,
+    KeyId: KEY_ARN_OUT,
+    KeyMaterialId: keyMaterialOut('that sealed the data key (the newest)'),
+  },
   examples: [
     {
       title: 'An AES-128 data key, sealed only',
@@ -92,6 +105,7 @@ export const generateDataKeyWithoutPlaintextDoc: OperationDoc = {
         body: {
           CiphertextBlob: perCall.base64('80-byte ciphertext blob'),
           KeyId: arnOf(KEYS.symmetric),
+          KeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },

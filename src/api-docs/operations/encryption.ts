@@ -9,6 +9,7 @@ import {
   GRANT_TOKENS_DOC,
   KEY_ARN_OUT,
   KEY_ID_DOC,
+  keyMaterialOut,
   member,
 } from '../shared-docs';
 
@@ -121,6 +122,7 @@ export const decryptDoc: OperationDoc = {
     KeyId: KEY_ARN_OUT,
     Plaintext: member({ kind: 'blob' }, 'The decrypted data, base64-encoded on the wire.'),
     EncryptionAlgorithm: ALGORITHM_OUT,
+    KeyMaterialId: keyMaterialOut('that opened the blob (symmetric ciphertexts only)'),
   },
   examples: [
     {
@@ -134,6 +136,7 @@ export const decryptDoc: OperationDoc = {
           KeyId: arnOf(KEYS.symmetric),
           Plaintext: base64(SECRET),
           EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          KeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },
@@ -187,6 +190,10 @@ export const reEncryptDoc: OperationDoc = {
     KeyId: member({ kind: 'string' }, 'The key ARN of the key that encrypted again.'),
     SourceEncryptionAlgorithm: ALGORITHM_OUT,
     DestinationEncryptionAlgorithm: ALGORITHM_OUT,
+    SourceKeyMaterialId: keyMaterialOut('that opened the source (symmetric sources only)'),
+    DestinationKeyMaterialId: keyMaterialOut(
+      'that sealed the result (symmetric destinations only; the newest)',
+    ),
   },
   examples: [
     {
@@ -207,6 +214,8 @@ export const reEncryptDoc: OperationDoc = {
           KeyId: arnOf(KEYS.symmetric),
           SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
           DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          SourceKeyMaterialId: perCall.keyMaterialId(),
+          DestinationKeyMaterialId: perCall.keyMaterialId(),
         },
       },
     },

@@ -1,7 +1,7 @@
 // The EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand and
 // ListKeyRotations pages: new material for SYMMETRIC_DEFAULT keys (docs/rotation.md).
 
-import type { GivenStep, OperationDoc, Placeholder } from '../doc-types';
+import type { GivenStep, OperationDoc } from '../doc-types';
 import { KEYS, aliasOf, arnOf, perCall } from '../example-values';
 import {
   BOOLEAN,
@@ -24,11 +24,7 @@ const ENABLED_ONLY =
 const NOT_SYMMETRIC =
   'You cannot perform this operation on a non-symmetric key or a key with non-ENCRYPT_DECRYPT key usage.';
 
-const materialId: Placeholder = {
-  $placeholder: '<key material id, 64 hex digits>',
-  type: 'string',
-  pattern: '^[0-9a-f]{64}$',
-};
+const materialId = perCall.keyMaterialId();
 
 const enabled = (days: number): GivenStep => ({
   operation: 'EnableKeyRotation',
