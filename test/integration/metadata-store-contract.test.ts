@@ -163,6 +163,31 @@ describe.each(STORES)('the %s store', (_name, factory) => {
     }
   });
 
+  it('lets a read-only process that opened first follow the keys and the secret once made', async () => {
+    // A store of its own: for PostgreSQL a database without QKMS's schema yet.
+    const fresh = factory();
+    const purpose = `test-${randomUUID()}`;
+    const reader = fresh.make({ readOnly: true });
+    await reader.open();
+    const writer = fresh.make();
+    try {
+      await reader.ensureSharedSecret(purpose);
+      expect(reader.sharedSecrets(purpose)).toEqual([]);
+      await writer.open();
+      await writer.ensureSharedSecret(purpose);
+      const keyId = randomUUID();
+      await writer.apply(createKey(keyId));
+      // No restart: the reader's next refresh finds both.
+      await reader.refresh();
+      expect(reader.state().keys.has(keyId)).toBe(true);
+      expect(reader.sharedSecrets(purpose)).toEqual(writer.sharedSecrets(purpose));
+      expect(reader.sharedSecrets(purpose)).toHaveLength(1);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
   it('lets exactly one of two processes create an alias name', async () => {
     const [k1, k2] = [randomUUID(), randomUUID()];
     await a.apply(createKey(k1));

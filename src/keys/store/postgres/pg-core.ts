@@ -185,6 +185,9 @@ export class PgCore {
    */
   private async sync(): Promise<void> {
     const started = Date.now();
+    // A read-only process may start before any writable one made the schema: look again
+    // each time, so it follows the keys once they exist instead of only after a restart.
+    if (!this.schemaExists) this.schemaExists = await this.withClient((c) => this.tablesExist(c));
     if (!this.schemaExists) {
       this.freshAt = started;
       return;

@@ -60,7 +60,7 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly inFlight = new Set<string>();
   /** Shared secrets by purpose, as read by ensureSharedSecret. */
   private readonly secrets = new Map<string, Buffer>();
-  /** Purposes a read-only process found no secret for: looked for again at every refresh. */
+  /** Purposes a read-only process found no secret for: looked for again at each poll. */
   private readonly missingSecrets = new Set<string>();
 
   constructor(options: PostgresStoreOptions) {
@@ -91,7 +91,10 @@ export class PostgresMetadataStore implements MetadataStore {
   async refresh(): Promise<void> {
     await this.core.refresh();
     for (const purpose of [...this.missingSecrets]) {
-      const value = await this.core.withClient((client) => this.readSecret(client, purpose));
+      // Best effort: the refresh itself succeeded, and the next one looks again.
+      const value = await this.core
+        .withClient((client) => this.readSecret(client, purpose))
+        .catch(() => undefined);
       if (value) {
         this.secrets.set(purpose, value);
         this.missingSecrets.delete(purpose);
