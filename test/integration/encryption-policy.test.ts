@@ -9,10 +9,11 @@ import {
   DecryptCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
-  KMSClient,
+  type KMSClient,
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
 import { failure } from '../support/failure';
+import { credentialsYaml, destroyClients, principalClients } from '../support/principals';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 const KEYS = {
@@ -21,12 +22,7 @@ const KEYS = {
   mover: { accessKeyId: 'QKMSENCMOVER0001', secretAccessKey: 'enc-mover-secret-0123456' },
   scoped: { accessKeyId: 'QKMSENCSCOPED001', secretAccessKey: 'enc-scoped-secret-012345' },
 };
-const CREDENTIALS = `principals:\n${Object.entries(KEYS)
-  .map(
-    ([name, k]) =>
-      `  ${name}:\n    - accessKeyId: ${k.accessKeyId}\n      secretAccessKey: ${k.secretAccessKey}\n`,
-  )
-  .join('')}`;
+const CREDENTIALS = credentialsYaml(KEYS);
 
 const POLICY = [
   { principals: ['admin'], actions: ['kms:*'] },
@@ -55,8 +51,9 @@ const POLICY = [
 ];
 
 let t: TestGateway;
-const clients: Record<string, KMSClient> = {};
-const client = (name: keyof typeof KEYS): KMSClient => clients[name] as KMSClient;
+let clients: Record<keyof typeof KEYS, KMSClient> | undefined;
+const client = (name: keyof typeof KEYS): KMSClient =>
+  (clients as Record<keyof typeof KEYS, KMSClient>)[name];
 let tenants = '';
 let archive = '';
 let other = '';
@@ -67,14 +64,7 @@ beforeAll(async () => {
     policy: POLICY,
     clientCredentials: KEYS.admin,
   });
-  for (const [name, credentials] of Object.entries(KEYS)) {
-    clients[name] = new KMSClient({
-      endpoint: t.gateway.url,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
-  }
+  clients = principalClients(t.gateway.url, KEYS);
   const admin = client('admin');
   for (const name of ['tenants', 'archive', 'other']) {
     const id = (await admin.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
@@ -86,7 +76,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(async () => {
-  Object.values(clients).forEach((c) => c.destroy());
+  if (clients) destroyClients(clients);
   await t?.close();
 });
 

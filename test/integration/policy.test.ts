@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import {
   CreateKeyCommand,
   DescribeKeyCommand,
-  KMSClient,
+  type KMSClient,
   ListKeysCommand,
   NotFoundException,
   SignCommand,
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { demoAlias } from '../../src/cli/dev-token';
 import { failure } from '../support/failure';
+import { credentialsYaml, destroyClients, principalClients } from '../support/principals';
 import { startTestGateway, type TestGateway } from '../support/test-token';
 
 const KEYS = {
@@ -20,12 +21,7 @@ const KEYS = {
   bob: { accessKeyId: 'QKMSBOBKEY000001', secretAccessKey: 'bob-secret-0123456789ab' },
   carol: { accessKeyId: 'QKMSCAROLKEY0001', secretAccessKey: 'carol-secret-0123456789' },
 };
-const CREDENTIALS = `principals:\n${Object.entries(KEYS)
-  .map(
-    ([name, k]) =>
-      `  ${name}:\n    - accessKeyId: ${k.accessKeyId}\n      secretAccessKey: ${k.secretAccessKey}\n`,
-  )
-  .join('')}`;
+const CREDENTIALS = credentialsYaml(KEYS);
 const P256 = demoAlias('ECC_NIST_P256');
 
 const POLICY = [
@@ -44,24 +40,17 @@ const POLICY = [
 ];
 
 let t: TestGateway;
-const clients: Record<string, KMSClient> = {};
+let clients: Record<keyof typeof KEYS, KMSClient> | undefined;
 
 beforeAll(async () => {
   t = await startTestGateway({
     env: { QKMS_AUTH_MODE: 'sigv4', QKMS_CREDENTIALS: CREDENTIALS },
     policy: POLICY,
   });
-  for (const [name, credentials] of Object.entries(KEYS)) {
-    clients[name] = new KMSClient({
-      endpoint: t.gateway.url,
-      region: 'us-east-1',
-      credentials,
-      maxAttempts: 1,
-    });
-  }
+  clients = principalClients(t.gateway.url, KEYS);
 }, 60_000);
 afterAll(async () => {
-  Object.values(clients).forEach((c) => c.destroy());
+  if (clients) destroyClients(clients);
   await t?.close();
 });
 
@@ -72,7 +61,8 @@ const signInput = (overrides: Partial<SignCommandInput> = {}): SignCommandInput 
   ...overrides,
 });
 
-const client = (name: string): KMSClient => clients[name] as KMSClient;
+const client = (name: keyof typeof KEYS): KMSClient =>
+  (clients as Record<keyof typeof KEYS, KMSClient>)[name];
 
 it('lets a principal do exactly what its statements allow', async () => {
   expect(
